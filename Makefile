@@ -1,0 +1,62 @@
+# The README's two commands: `make run` (demo site on SQLite) and `make test` (everything CI checks).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TEST_DATABASE_URL ?= postgres://dangjian:dangjian@127.0.0.1:5432/dangjian
+CHROMIUM ?= /usr/bin/chromium
+# System packages need root: use sudo unless we already are root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo runuser -u postgres -- || echo sudo -u postgres)
+
+.PHONY: run test install install-test postgres chromium lint checks test-sqlite test-postgres bench
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-test postgres chromium lint checks test-sqlite test-postgres
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+
+# Use the PostgreSQL server that is running; on a fresh Debian machine install and start one.
+postgres:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+		if ! command -v pg_ctlcluster >/dev/null; then \
+			$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+		fi; \
+		$(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -n | tail -1) main start \
+			|| $(SUDO) service postgresql start; \
+		for i in $$(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi
+	@$(AS_POSTGRES) psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'dangjian'" | grep -q 1 \
+		|| $(AS_POSTGRES) psql -q -c "CREATE ROLE dangjian LOGIN PASSWORD 'dangjian' CREATEDB"
+	@$(AS_POSTGRES) psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'dangjian'" | grep -q 1 \
+		|| $(AS_POSTGRES) createdb -O dangjian dangjian
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+chromium:
+	@command -v $(CHROMIUM) >/dev/null || ( $(SUDO) apt-get update -qq \
+		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk )
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+checks:
+	DJANGO_SETTINGS_MODULE=dangjian.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=dangjian.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite:
+	$(BIN)/pytest
+
+test-postgres:
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest

@@ -1,0 +1,117 @@
+from django.db import models
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .sections import HOME_SECTIONS_HOOK
+
+
+class BasePage(Page):
+    """Fields and behaviour every page of the site shares."""
+
+    summary = models.TextField("摘要", blank=True, help_text="列表和搜索结果中显示的简短说明。")
+
+    promote_panels = Page.promote_panels + [FieldPanel("summary")]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(BasePage):
+    """The site's root page: an introduction and, from each section, its newest items."""
+
+    introduction = models.TextField("导语", blank=True)
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    template = "home/home_page.html"
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+
+    class Meta:
+        verbose_name = "首页"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Each section registers a hook that returns its block, or None while it has nothing to show.
+        sections = (hook(request, self) for hook in hooks.get_hooks(HOME_SECTIONS_HOOK))
+        context["sections"] = sorted((s for s in sections if s), key=lambda section: section.order)
+        return context
+
+
+class StandardPage(BasePage):
+    """A plain page of text, such as 关于我们 or 联系方式."""
+
+    body = RichTextField("正文", blank=True)
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+    template = "home/standard_page.html"
+
+    content_panels = BasePage.content_panels + [FieldPanel("body")]
+    search_fields = BasePage.search_fields + [index.SearchField("body")]
+
+    class Meta:
+        verbose_name = "普通页面"
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    site_name = models.CharField("网站名称", max_length=50, default="机关党建网")
+    organization_name = models.CharField("主办单位", max_length=100, default="中共县直属机关工作委员会")
+    service_hotline = models.CharField("服务热线", max_length=40, blank=True)
+    qq_group = models.CharField("QQ 群", max_length=40, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    footer_text = models.TextField("页脚文字", blank=True)
+    site_identifier = models.CharField("网站标识码", max_length=20, blank=True)
+    icp_number = models.CharField("ICP 备案号", max_length=50, blank=True, help_text="例如：浙ICP备12345678号-1")
+    police_number = models.CharField(
+        "公安机关备案号", max_length=50, blank=True, help_text="例如：浙公网安备 33062402000123号"
+    )
+    member_annual_credits = models.DecimalField(
+        "党员年度学时要求",
+        max_digits=5,
+        decimal_places=1,
+        default=32,
+        help_text="《党员教育管理工作条例》：每年不少于 32 学时。",
+    )
+    secretary_annual_credits = models.DecimalField(
+        "支部书记、支委委员年度学时要求",
+        max_digits=5,
+        decimal_places=1,
+        default=56,
+        help_text="每年不少于 56 学时。",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("site_name"),
+                FieldPanel("organization_name"),
+                FieldRowPanel([FieldPanel("service_hotline"), FieldPanel("qq_group")]),
+                FieldPanel("address"),
+                FieldPanel("footer_text"),
+            ],
+            heading="网站信息",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("site_identifier"), FieldPanel("icp_number"), FieldPanel("police_number")],
+            heading="政府网站标识与备案",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("member_annual_credits"), FieldPanel("secretary_annual_credits")],
+            heading="学习学时",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "网站设置"
+
+    @property
+    def police_record_code(self):
+        """The digits of the 公安备案号, which its record page takes as a parameter."""
+        return "".join(ch for ch in self.police_number if ch.isdigit())

@@ -1,0 +1,33 @@
+"""How sections contribute to the home page and to /me/ without home importing them.
+
+A section registers, in its wagtail_hooks.py:
+
+    @hooks.register(HOME_SECTIONS_HOOK)
+    def notices_on_home(request, home_page):
+        return HomeSection(order=10, title="党务公开", template="disclosures/home_section.html", context={...})
+
+and returns None while it has nothing to show, so that the home page never lists fake items.
+"""
+
+from dataclasses import dataclass, field
+
+HOME_SECTIONS_HOOK = "home_page_sections"
+ME_PANELS_HOOK = "me_page_panels"
+DEMO_CONTENT_HOOK = "demo_content"
+
+
+@dataclass
+class HomeSection:
+    order: int
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    more_url: str = ""
+
+
+@dataclass
+class MePanel:
+    order: int
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)

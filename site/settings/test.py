@@ -1,0 +1,13 @@
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-key"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WAGTAILADMIN_BASE_URL = "http://testserver"
+MEDIA_ROOT = BASE_DIR / "media" / "test"  # noqa: F405
+# whitenoise finds files through the finders; collectstatic is for production only.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
