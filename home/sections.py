@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 HOME_SECTIONS_HOOK = "home_page_sections"
 ME_PANELS_HOOK = "me_page_panels"
 DEMO_CONTENT_HOOK = "demo_content"
+# fn(pages) -> {page id: [PageBadge, ...]}: marks a section puts on another section's pages (e.g. 十佳微型党课).
+PAGE_BADGES_HOOK = "page_badges"
 
 
 @dataclass
@@ -31,3 +33,9 @@ class MePanel:
     title: str
     template: str
     context: dict = field(default_factory=dict)
+
+
+@dataclass
+class PageBadge:
+    label: str
+    url: str = ""
