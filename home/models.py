@@ -115,3 +115,6 @@ class SiteSettings(BaseSiteSetting):
     def police_record_code(self):
         """The digits of the 公安备案号, which its record page takes as a parameter."""
         return "".join(ch for ch in self.police_number if ch.isdigit())
+
+
+from .media import SiteDocument, SiteImage, SiteRendition  # noqa: E402,F401  (models Django must discover here)
