@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from home import views as home_views
@@ -20,6 +21,8 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("me/", home_views.me, name="me"),
     path("display-mode/", home_views.toggle_large_text, name="toggle_large_text"),
+    path("notices/", include("disclosures.urls")),
+    path("sitemap.xml", sitemap),
 ]
 
 if settings.DEBUG:

@@ -72,3 +72,13 @@ def member_user(make_member, org_tree):
 @pytest.fixture
 def editor_user(make_user):
     return make_user("editor", roles.PARTY_CADRE)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Each test starts with an empty cache (ids are reused between tests on SQLite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,194 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_POST
+
+from dangjian.excel import xlsx_response
+from members.models import Member
+
+from .forms import FeedbackForm, NoticeFilterForm
+from .models import DisclosureNoticePage, NoticeFeedback, NoticeRead
+from .reads import branches_led_by, readers_of
+from .visibility import can_see, sees_everything, visible_notices
+
+PER_PAGE = 20
+
+
+def listing(user, index=None):
+    """Visible live notices with what a list row shows, in a fixed number of queries."""
+    queryset = visible_notices(user)
+    if index is not None:
+        queryset = queryset.child_of(index)
+    return queryset.select_related("category", "issuing_organization").defer_streamfields()
+
+
+def notice_list(request, index, year=None):
+    data = request.GET.copy()
+    if year is not None:
+        data["year"] = str(year)
+    filter_form = NoticeFilterForm(data)
+    notices = filter_form.filter(listing(request.user, index))
+    if request.user.is_authenticated:
+        notices = notices.annotate(is_read=Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user=request.user)))
+    page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "disclosures/index_page.html",
+        {
+            "page": index,
+            "self": index,
+            "notices": page,
+            "filter_form": filter_form,
+            "ignored_filters": [filter_form.fields[name].label for name in filter_form.errors],
+            "year": year,
+            "can_export": sees_everything(request.user),
+        },
+    )
+
+
+def archive(request, index):
+    years = (
+        listing(request.user, index)
+        .annotate(year=ExtractYear("published_on"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by("-year")
+    )
+    return TemplateResponse(
+        request,
+        "disclosures/archive.html",
+        {"page": index, "self": index, "years": list(years), "can_export": sees_everything(request.user)},
+    )
+
+
+def export_year(request, index, year):
+    """归档: every notice of a year as an Excel sheet, for those who keep the record."""
+    if not sees_everything(request.user):
+        raise PermissionDenied
+    notices = (
+        listing(request.user, index)
+        .filter(published_on__year=year)
+        .prefetch_related("scope_organizations")
+        .order_by("published_on", "index_number")
+    )
+    rows = [
+        [
+            notice.index_number,
+            notice.title,
+            notice.document_number,
+            notice.issuing_organization.name,
+            notice.category.name,
+            notice.scope_label(),
+            notice.get_timing_display(),
+            notice.written_on,
+            notice.published_on,
+            notice.get_validity_display(),
+        ]
+        for notice in notices
+    ]
+    headers = [
+        "索引号",
+        "标题",
+        "发文字号",
+        "发布机构",
+        "主题分类",
+        "公开范围",
+        "公开时限",
+        "成文日期",
+        "发布日期",
+        "有效性",
+    ]
+    return xlsx_response(f"{index.title}{year}年归档.xlsx", headers, rows, title=f"{year}年")
+
+
+def serve_notice(notice, request, serve, *args, **kwargs):
+    """The notice page, for those in its scope only: others get the login page or a 403 without the title."""
+    if not can_see(request.user, notice):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return TemplateResponse(request, "403.html", status=403)
+    response = serve(request, *args, **kwargs)
+    if not notice.is_public:
+        # Never from a shared cache, and never for another visitor.
+        patch_cache_control(response, private=True, no_store=True)
+        patch_vary_headers(response, ["Cookie"])
+        if Member.objects.active().filter(user_id=request.user.pk).exists():
+            NoticeRead.objects.get_or_create(notice=notice, user=request.user)
+    return response
+
+
+def notice_context(notice, request):
+    """What the notice page shows besides the notice: neighbours, replacement, feedback form."""
+    visible = visible_notices(request.user).child_of(notice.get_parent()).defer_streamfields()
+    context = {
+        "attachments": notice.attachments.select_related("document"),
+        "previous_notice": visible.filter(first_published_at__lt=notice.first_published_at).first(),
+        "next_notice": visible.filter(first_published_at__gt=notice.first_published_at)
+        .order_by("first_published_at")
+        .first(),
+        "replacement": None,
+        "feedback_form": FeedbackForm() if request.user.is_authenticated else None,
+    }
+    if notice.replaced_by_id:
+        replacement = notice.replaced_by
+        if replacement.live and can_see(request.user, replacement):
+            context["replacement"] = replacement
+    if request.user.is_authenticated:
+        context["my_feedback"] = NoticeFeedback.objects.filter(notice=notice, user=request.user)
+        context["read_report"] = bool(branches_led_by(request.user)) and not notice.is_public
+    return context
+
+
+@require_POST
+@login_required
+def send_feedback(request, notice_id):
+    notice = get_object_or_404(DisclosureNoticePage.objects.live(), pk=notice_id)
+    if not can_see(request.user, notice):
+        raise PermissionDenied
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return TemplateResponse(
+            request, "disclosures/feedback_error.html", {"notice": notice, "form": form}, status=400
+        )
+    feedback = form.save(commit=False)
+    feedback.notice = notice
+    feedback.user = request.user
+    feedback.save()
+    messages.success(request, "您的意见已提交，答复后将显示在“我的”页面。")
+    return redirect(notice.get_url(request) + "#feedback")
+
+
+@login_required
+def read_reports(request):
+    """A branch secretary's list of internal notices for his branch, with how many of its members read each."""
+    branches = branches_led_by(request.user)
+    if not branches and not sees_everything(request.user):
+        raise PermissionDenied
+    notices = listing(request.user).exclude(scope="public")
+    page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "disclosures/read_reports.html", {"notices": page, "branches": branches})
+
+
+@login_required
+def read_report(request, notice_id):
+    notice = get_object_or_404(DisclosureNoticePage.objects.live(), pk=notice_id)
+    if notice.is_public or not can_see(request.user, notice):
+        raise Http404
+    branches = branches_led_by(request.user)
+    if not branches and not sees_everything(request.user):
+        raise PermissionDenied
+    rows = readers_of(notice, branches if branches else None)
+    read_count = sum(1 for row in rows if row.read_at)
+    return TemplateResponse(
+        request,
+        "disclosures/read_report.html",
+        {"notice": notice, "rows": rows, "read_count": read_count, "unread_count": len(rows) - read_count},
+    )
