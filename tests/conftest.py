@@ -10,6 +10,9 @@ from members.models import Member, Organization
 
 PASSWORD = "secret2026"
 
+# Each section's fixtures, available to its own tests and to the browser tests.
+pytest_plugins = ["tests.disclosures.fixtures"]
+
 
 @pytest.fixture
 def home_page(db):

@@ -7,7 +7,7 @@ from disclosures.choices import Scope
 from disclosures.visibility import can_see, visible_notices
 from members.models import Member
 
-from .conftest import make_document
+from .fixtures import make_document
 
 PUBLIC_TITLE = "关于召开县直机关党建工作会议的通知"
 ALL_MEMBERS_TITLE = "关于学习贯彻纪律处分条例的通知"

@@ -1,3 +1,5 @@
+"""Fixtures for the disclosures tests (loaded through pytest_plugins in tests/conftest.py)."""
+
 import io
 
 import pytest
@@ -77,7 +79,8 @@ def make_notice(index_page, category, org_tree):
         title, scope=Scope.PUBLIC, organizations=(), attachments=(), publish=True, body="<p>正文内容</p>", **fields
     ):
         fields.setdefault("issuing_organization", org_tree["committee"])
-        notice = DisclosureNoticePage(title=title, scope=scope, category=category, body=[("paragraph", body)], **fields)
+        fields.setdefault("category", category)
+        notice = DisclosureNoticePage(title=title, scope=scope, body=[("paragraph", body)], live=False, **fields)
         notice.attachments = [NoticeAttachment(document=document) for document in attachments]
         notice.scope_organizations = list(organizations)
         index_page.add_child(instance=notice)
