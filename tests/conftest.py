@@ -1,4 +1,10 @@
-"""Fixtures shared by every app's tests: a small organization tree, members and role accounts."""
+"""Fixtures shared by every app's tests: a small organization tree, members and role accounts.
+
+Transactional tests (concurrency on PostgreSQL, browser tests) start from the migrations' data, restored by
+`_restore_migrated_data` below.
+"""
+
+import json
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -85,3 +91,51 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup, django_db_blocker):
+    """The migrations' data (home page, site, roles, workflow), captured once when the test database is built.
+
+    A transactional test (concurrency on PostgreSQL, a browser test) flushes the database when it ends, and the next
+    one must start from the migrated state. Django's `serialized_rollback` cannot be used for that here: it builds
+    Wagtail's workflow tasks before their content types and fails on an emptied database, and Playwright's event
+    loop hands later tests a new connection object without the serialized copy. So this fixture restores it.
+    """
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        data = getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
+    if hasattr(connection, "_test_serialized_contents"):
+        del connection._test_serialized_contents  # Django's own restore is replaced by the one below
+    return data
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request, migrated_data):
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction"))
+    if not transactional:
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.core import serializers
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from wagtail.models import Site
+
+    request.getfixturevalue("_django_db_helper")  # the test's own database set-up comes first
+    if Site.objects.exists():
+        return
+    # The closing flush of the previous test re-created content types and permissions: start from empty.
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True, reset_sequences=False)
+    ContentType.objects.clear_cache()
+    rows = json.loads(migrated_data)
+    content_types = [row for row in rows if row["model"] == "contenttypes.contenttype"]
+    others = [row for row in rows if row["model"] != "contenttypes.contenttype"]
+    # Content types go in before the other rows are even built: building a Wagtail task looks its type up, and
+    # would otherwise create it under another id.
+    with transaction.atomic(), connection.constraint_checks_disabled():
+        for batch in (content_types, others):
+            for item in serializers.deserialize("json", json.dumps(batch)):
+                item.save()
+    ContentType.objects.clear_cache()
