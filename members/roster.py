@@ -280,11 +280,16 @@ def parse_phone(value):
 class _OrganizationLookup:
     """Organizations by exact name (spaces and bracket widths ignored), or by code."""
 
-    def __init__(self):
+    def __init__(self, lock=False):
         self.by_name = defaultdict(list)
         self.by_code = {}
         self.names = {}
-        for pk, name, code in Organization.objects.values_list("pk", "name", "code"):
+        queryset = Organization.objects.order_by("pk")
+        if lock:
+            # Every apply locks the organizations first, so that two applies run one after the other: the second
+            # then reads the members the first wrote (rows it inserted included) and finds its preview outdated.
+            queryset = queryset.select_for_update()
+        for pk, name, code in queryset.values_list("pk", "name", "code"):
             self.by_name[normalize_text(name)].append(pk)
             self.by_code[code.strip().upper()] = pk
             self.names[pk] = name
@@ -565,7 +570,7 @@ def _match(rows, members):
 
 def build_plan(sheet, lock=False, progress=_no_progress):
     """Compare the rows with the register: every change, every error; nothing is written."""
-    organizations = _OrganizationLookup()
+    organizations = _OrganizationLookup(lock)
     rows, errors = [], []
     with progress("检查数据", len(sheet.rows)) as bar:
         for number, values in sheet.rows:

@@ -67,9 +67,10 @@ class IndexView(RosterView):
     template_name = "members/roster/index.html"
     page_title = "名册导入"
 
-    def get_context_data(self, form=None, **kwargs):
+    def get_context_data(self, form=None, refusal="", **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = form or UploadForm()
+        context["refusal"] = refusal
         context["imports"] = RosterImport.objects.select_related("uploaded_by", "applied_by").defer(
             "content", "preview"
         )[:20]
@@ -79,11 +80,8 @@ class IndexView(RosterView):
         # Refuse an oversized upload from its declared length, before Django reads it to disk.
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
         if declared > roster.MAX_UPLOAD_BYTES + 64 * 1024:
-            form = UploadForm()
-            form.add_error(
-                None, f"文件太大（超过 {roster.MAX_UPLOAD_BYTES // 1024 // 1024} MB），请确认选择的是党员名册。"
-            )
-            return self.render_to_response(self.get_context_data(form=form), status=413)
+            refusal = f"文件太大（超过 {roster.MAX_UPLOAD_BYTES // 1024 // 1024} MB），请确认选择的是党员名册。"
+            return self.render_to_response(self.get_context_data(refusal=refusal), status=413)
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
