@@ -767,8 +767,10 @@ def _attribute(name):
 
 def _write(plan, record, progress):
     existing = Member.objects.in_bulk([entry.member_id for entry in plan.entries if entry.member_id])
-    new_members, changed_members, records = [], [], []
-    left_users, returned_users = [], []
+    new_members, records = [], []
+    # Members grouped by the columns that change: one UPDATE per group (usually a handful), not one per member.
+    changed = defaultdict(list)
+    left, left_users, returned_users = [], [], []
     with progress("写入名册", len(plan.entries)) as bar:
         for entry in plan.entries:
             if entry.kind == RosterChange.Kind.JOINED:
@@ -776,26 +778,30 @@ def _write(plan, record, progress):
                 new_members.append((member, entry))
             else:
                 member = existing[entry.member_id]
+                attributes = [_attribute(name) for name in entry.values]
                 for name, value in entry.values.items():
                     setattr(member, _attribute(name), value)
                 if entry.kind == RosterChange.Kind.LEFT:
-                    member.status = Member.Status.TRANSFERRED_OUT
+                    left.append(member.pk)
                     if member.user_id:
                         left_users.append(member.user_id)
                 elif entry.kind == RosterChange.Kind.RETURNED:
                     member.status = Member.Status.ACTIVE
+                    attributes.append("status")
                     if member.user_id:
                         returned_users.append(member.user_id)
-                changed_members.append(member)
+                if attributes:
+                    changed[tuple(sorted(attributes))].append(member)
                 records.append(_change_record(plan, record, entry, member))
             _advance(bar)
-        Member.objects.bulk_create([member for member, _ in new_members], batch_size=500)
-        records.extend(_change_record(plan, record, entry, member) for member, entry in new_members)
-        Member.objects.bulk_update(
-            changed_members, [_attribute(name) for name in COMPARED_FIELDS] + ["status"], batch_size=500
-        )
-        _update_roles(left_users, returned_users)
-        RosterChange.objects.bulk_create(records, batch_size=1000)
+    Member.objects.bulk_create([member for member, _ in new_members], batch_size=500)
+    records.extend(_change_record(plan, record, entry, member) for member, entry in new_members)
+    for attributes, members in changed.items():
+        Member.objects.bulk_update(members, attributes, batch_size=500)
+    for start in range(0, len(left), 1000):
+        Member.objects.filter(pk__in=left[start : start + 1000]).update(status=Member.Status.TRANSFERRED_OUT)
+    _update_roles(left_users, returned_users)
+    RosterChange.objects.bulk_create(records, batch_size=1000)
 
 
 def _change_record(plan, record, entry, member):
