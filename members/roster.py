@@ -491,8 +491,11 @@ def _same(field_name, old, new):
     return (old or None) == (new or None)
 
 
-def _match(rows, members):
-    """{row number: member} for the rows that are on record; errors for rows that could be more than one."""
+def _match(rows, members, dateless=()):
+    """{row number: member} for the rows that are on record; errors for rows that could be more than one.
+
+    `dateless` rows (their 入党日期 unreadable) are looked for by name and mobile number only, so that a typo in a
+    date does not make a member read as gone in the preview."""
     by_key = defaultdict(list)
     for member in members:
         by_key[member["key"]].append(member)
@@ -538,6 +541,7 @@ def _match(rows, members):
         else:
             unmatched.extend(left_rows)
 
+    unmatched.extend(dateless)
     # Nobody with this name and date: perhaps a corrected 入党日期 or a changed name, with the same mobile.
     free = [m for m in members if m["pk"] not in taken and m["pk"] not in reserved and m["phone"]]
     by_name_phone, by_date_phone = defaultdict(list), defaultdict(list)
@@ -549,7 +553,9 @@ def _match(rows, members):
         phone = row.values.get("phone")
         if not phone:
             continue
-        found = by_name_phone.get((row.values["name"], phone)) or by_date_phone.get((row.values["joined_on"], phone))
+        found = by_name_phone.get((row.values["name"], phone))
+        if not found and row.values.get("joined_on"):
+            found = by_date_phone.get((row.values["joined_on"], phone))
         if found and len(found) == 1:
             claims[found[0]["pk"]].append((row, found[0]))
         elif found:
@@ -599,7 +605,8 @@ def build_plan(sheet, lock=False, progress=_no_progress):
             )
 
     members = _existing_members(lock)
-    matched, accounted, match_errors = _match(identified, members)
+    dateless = [row for row in rows if row.values.get("name") and row.values.get("phone") and not row.identified]
+    matched, accounted, match_errors = _match(identified, members, dateless)
     errors.extend(match_errors)
     errors.sort(key=lambda error: error.row)
 

@@ -202,8 +202,13 @@ def test_each_bad_cell_is_an_error_with_its_excel_row(register, make_roster, unc
     assert message in plan.errors[0].message
 
 
-def test_a_bad_row_of_a_member_on_record_is_not_read_as_a_departure(register, make_roster, unchanged_rows):
-    unchanged_rows[1][HEADERS.index("手机号码")] = "12345"
+@pytest.mark.parametrize(
+    ("header", "value"), [("手机号码", "12345"), ("入党日期", "2010-06-31"), ("所在党组织", "县外单位党支部")]
+)
+def test_a_bad_row_of_a_member_on_record_is_not_read_as_a_departure(
+    register, make_roster, unchanged_rows, header, value
+):
+    unchanged_rows[1][HEADERS.index(header)] = value
     plan = plan_for(make_roster(unchanged_rows))
     assert len(plan.errors) == 1
     assert [entry for entry in plan.entries if entry.kind == "left"] == []
