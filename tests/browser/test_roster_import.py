@@ -4,37 +4,17 @@ import pytest
 
 from members.models import Member, RosterImport
 from tests.conftest import PASSWORD
-from tests.members.conftest import roster_bytes
+from tests.members.conftest import migration_data, roster_bytes  # noqa: F401 (a fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def migration_data(browser):
-    """The data migrations made (roles, permissions, the Wagtail root page), restored if they were flushed away.
-
-    Playwright's sync API keeps an event loop running in this thread; from then on Django's thread-critical
-    connection storage hands out a new connection object, one without the test database's serialized contents,
-    so `serialized_rollback` restores nothing when the database was created before the browser started (any
-    non-browser test running first) and an earlier browser test flushed it. Restore from the original connection.
-    """
-    from django.contrib.auth.models import Group
-    from django.db import connection, connections
-
-    if not Group.objects.exists():
-        original = vars(connections._connections._storage).get("default")
-        contents = getattr(original, "_test_serialized_contents", None) or getattr(
-            connection, "_test_serialized_contents", None
-        )
-        assert contents, "the test database was not serialized"
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(contents)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migration_data"),  # before the fixtures that need the roles
+]
 
 
 def test_editor_uploads_previews_and_confirms_a_roster(
-    live_server, browser, migration_data, editor_user, member_user, org_tree, tmp_path
+    live_server, browser, editor_user, member_user, org_tree, tmp_path
 ):
     member = member_user.member
     member.joined_on = datetime.date(2008, 7, 1)

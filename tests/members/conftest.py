@@ -28,6 +28,30 @@ def roster_bytes(rows, headers=HEADERS, title=None):
 
 
 @pytest.fixture
+def migration_data():
+    """The data migrations made (roles, permissions, the Wagtail root page), restored if they were flushed away.
+
+    For transactional tests. Once Playwright's sync API (the browser tests) keeps an event loop running in this
+    thread, Django's thread-critical connection storage hands out a new connection object, one without the test
+    database's serialized contents; `serialized_rollback` then restores nothing after an earlier transactional
+    test flushed the database. Restore from the original connection object.
+    """
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    if Group.objects.exists():
+        return
+    original = vars(connections._connections._storage).get("default")
+    contents = getattr(original, "_test_serialized_contents", None) or getattr(
+        connection, "_test_serialized_contents", None
+    )
+    assert contents, "the test database was not serialized"
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture
 def make_roster():
     return roster_bytes
 

@@ -89,7 +89,7 @@ def test_errors_and_bad_files_stop_the_command(tmp_path, register, unchanged_row
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_editors_confirming_at_once_apply_the_roster_once(register, unchanged_rows):
+def test_two_editors_confirming_at_once_apply_the_roster_once(migration_data, register, unchanged_rows):
     rows = [row_of(register["zhang"], 手机号码="13857599999"), *unchanged_rows[1:3]]
     record, _ = stage_import(roster_bytes(rows), "名册.xlsx")
     other, _ = stage_import(roster_bytes(rows), "名册（副本）.xlsx")
@@ -124,7 +124,7 @@ def test_two_editors_confirming_at_once_apply_the_roster_once(register, unchange
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_imports_adding_the_same_new_member_at_once_add_him_once(register, unchanged_rows):
+def test_two_imports_adding_the_same_new_member_at_once_add_him_once(migration_data, register, unchanged_rows):
     rows = [*unchanged_rows, ["孙晓东", "男", "县卫生健康局机关党支部", "预备党员", "2026-01-10", "15800003333", ""]]
     records = [stage_import(roster_bytes(rows), f"名册{n}.xlsx")[0] for n in range(3)]
     barrier = threading.Barrier(len(records))
