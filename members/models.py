@@ -156,3 +156,103 @@ class Member(index.Indexed, models.Model):
     def needs_secretary_hours(self):
         """Branch secretaries and committee members owe 56 学时 a year rather than 32."""
         return self.is_branch_secretary or self.is_committee_member
+
+
+class RosterImport(models.Model):
+    """One upload of the monthly roster (the national member system's Excel export).
+
+    A pending import keeps the uploaded file, so that what is applied is exactly the file the editor previewed
+    (bound by its SHA-256); once applied, the file is dropped and the list of changes (RosterChange) remains.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待确认"
+        APPLIED = "applied", "已导入"
+        DISCARDED = "discarded", "已放弃"
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "管理后台"
+        COMMAND = "command", "命令行"
+
+    file_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    content = models.BinaryField("文件内容", null=True, editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.ADMIN)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    summary = models.JSONField("变动统计", default=dict, blank=True)
+    preview = models.JSONField("预览", default=dict, blank=True, editable=False)
+    plan_digest = models.CharField("预览摘要", max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+        ordering = ["-uploaded_at", "-pk"]
+        default_permissions = ()
+        permissions = [("import_roster", "可导入党员名册")]
+
+    def __str__(self):
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def error_count(self):
+        return self.summary.get("errors", 0)
+
+
+class RosterChange(models.Model):
+    """One member's change in an applied roster import: the member's transfer and change history."""
+
+    class Kind(models.TextChoices):
+        JOINED = "joined", "新增"
+        UPDATED = "updated", "信息变更"
+        MOVED = "moved", "县内转接"
+        LEFT = "left", "转出"
+        RETURNED = "returned", "重新转入"
+
+    roster_import = models.ForeignKey(
+        RosterImport, verbose_name="名册导入", on_delete=models.CASCADE, related_name="changes"
+    )
+    member = models.ForeignKey(
+        Member, verbose_name="党员", null=True, on_delete=models.SET_NULL, related_name="roster_changes"
+    )
+    member_name = models.CharField("姓名", max_length=50)
+    kind = models.CharField("变动类型", max_length=20, choices=Kind.choices)
+    row_number = models.PositiveIntegerField("Excel 行号", null=True, blank=True)
+    from_organization = models.ForeignKey(
+        Organization, verbose_name="原党组织", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_organization_name = models.CharField("原党组织名称", max_length=100, blank=True)
+    to_organization = models.ForeignKey(
+        Organization, verbose_name="现党组织", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_organization_name = models.CharField("现党组织名称", max_length=100, blank=True)
+    # [[field label, old, new], ...]; phone numbers are kept masked.
+    fields = models.JSONField("变更字段", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "名册变动"
+        verbose_name_plural = "名册变动"
+        ordering = ["roster_import", "pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["member", "roster_import"])]
+
+    def __str__(self):
+        return f"{self.member_name}：{self.get_kind_display()}"

@@ -1,8 +1,15 @@
+from django.urls import include, path, reverse_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import views
 from .models import Member, Organization
+from .panels import TransferHistoryPanel
+
+MEMBERSHIP_MENU_HOOK = "register_membership_menu_item"
 
 
 class OrganizationViewSet(SnippetViewSet):
@@ -47,6 +54,7 @@ class MemberViewSet(SnippetViewSet):
             heading="基本信息",
         ),
         FieldPanel("user"),
+        TransferHistoryPanel(heading="转接与变动记录"),
     ]
 
     def get_queryset(self, request):
@@ -58,6 +66,32 @@ class MembershipGroup(SnippetViewSetGroup):
     menu_icon = "group"
     menu_label = "党员信息库"
     menu_name = "membership"
+    # Further items of this menu (the roster import) register through this hook.
+    submenu_hook = MEMBERSHIP_MENU_HOOK
 
 
 register_snippet(MembershipGroup)
+
+
+class RosterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return views.can_import(request.user)
+
+
+@hooks.register(MEMBERSHIP_MENU_HOOK)
+def roster_menu_item():
+    return RosterMenuItem("名册导入", reverse_lazy("members_roster:index"), icon_name="upload", order=10)
+
+
+roster_urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("export/", views.export, name="export"),
+    path("<int:pk>/", views.DetailView.as_view(), name="detail"),
+    path("<int:pk>/apply/", views.ApplyView.as_view(), name="apply"),
+    path("<int:pk>/discard/", views.DiscardView.as_view(), name="discard"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_roster_urls():
+    return [path("roster/", include((roster_urlpatterns, "members_roster")))]
