@@ -105,8 +105,9 @@ class SignUp(models.Model):
                 fields=["slot", "seat"], condition=Q(seat__isnull=False), name="volunteers_signup_one_person_per_seat"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=SEAT_HOLDING, seat__gte=1)
-                | Q(status__in=["waitlisted", "cancelled"], seat=None),
+                # seat >= 1 is NULL (so passes a CHECK) when seat is NULL: say "not null" explicitly.
+                condition=Q(status__in=SEAT_HOLDING, seat__isnull=False, seat__gte=1)
+                | Q(status__in=["waitlisted", "cancelled"], seat__isnull=True),
                 name="volunteers_signup_seat_matches_status",
             ),
             models.CheckConstraint(
