@@ -373,7 +373,9 @@ def annual_hours_xlsx(request):
         return _refused(
             request, services.Refused("请指定正确的年度，例如 2026。", status=400), reverse("volunteers:manage")
         )
-    attended = Q(volunteer_signups__status=SignUp.Status.ATTENDED, volunteer_signups__slot__start__year=int(year))
+    attended = Q(
+        user__volunteer_signups__status=SignUp.Status.ATTENDED, user__volunteer_signups__slot__start__year=int(year)
+    )
     profiles = (
         VolunteerProfile.objects.select_related("user__member__organization")
         .annotate(
