@@ -6,7 +6,17 @@ from .models import AVAILABLE_TIMES, CATEGORIES, ProjectProposal, ServiceRequest
 from .validators import no_markup
 
 
-class ProfileForm(forms.ModelForm):
+class PlainMessagesMixin:
+    """Plain Chinese for the commonest mistakes (Django's own say "确保该变量包含不超过……")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = "请填写此项。"
+            field.error_messages["max_length"] = "最多 %(limit_value)d 个字，现在有 %(show_value)d 个字。"
+
+
+class ProfileForm(PlainMessagesMixin, forms.ModelForm):
     intentions = forms.MultipleChoiceField(
         label="服务意向", choices=CATEGORIES.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -24,7 +34,7 @@ class ProfileForm(forms.ModelForm):
         return self.cleaned_data["name"].strip()
 
 
-class RegistrationForm(UserCreationForm):
+class RegistrationForm(PlainMessagesMixin, UserCreationForm):
     """A member of the public registers as a volunteer: an account and his profile in one form."""
 
     class Meta(UserCreationForm.Meta):
@@ -40,19 +50,19 @@ class HoneypotMixin(forms.Form):
         return bool(self.data.get("website"))
 
 
-class ServiceRequestForm(HoneypotMixin, forms.ModelForm):
+class ServiceRequestForm(PlainMessagesMixin, HoneypotMixin, forms.ModelForm):
     class Meta:
         model = ServiceRequest
         fields = ["title", "description", "place", "wanted_time", "contact_name", "contact_phone"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         help_texts = {
-            "title": "例如：独居老人家中电路检修、社区垃圾分类宣传。",
+            "title": "例如：老人家中电路检修、社区垃圾分类宣传。",
             "wanted_time": "例如：12 月的周末上午。",
             "contact_phone": "仅工作人员可见，用于联系您。",
         }
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(PlainMessagesMixin, forms.ModelForm):
     class Meta:
         model = ProjectProposal
         fields = ["title", "category", "description", "place", "suggested_time", "volunteers_needed"]
@@ -60,7 +70,7 @@ class ProposalForm(forms.ModelForm):
         help_texts = {"description": "服务对象、服务内容、需要什么样的志愿者。"}
 
 
-class ReviewNoteForm(forms.Form):
+class ReviewNoteForm(PlainMessagesMixin, forms.Form):
     note = forms.CharField(label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_note(self):
