@@ -78,34 +78,42 @@ class VolunteerProjectIndexPage(BasePage):
 
 
 class VolunteerProjectPageForm(WagtailAdminPageForm):
-    """Refuse edits that would break sign-ups: deleting a slot somebody holds, or shrinking it below its roster."""
+    """Refuse edits that would break sign-ups: deleting a slot somebody holds, or shrinking it below its roster.
 
-    def clean(self):
-        cleaned_data = super().clean()
+    The checks run after the slot formset is validated (ClusterForm validates child formsets after the page form's
+    own clean()), so they live in is_valid().
+    """
+
+    def is_valid(self):
+        valid = super().is_valid()
         formset = self.formsets.get("slots")
         if formset is None:
-            return cleaned_data
+            return valid
         from .records import SignUp
 
-        slot_ids = [form.instance.pk for form in formset.forms if form.instance.pk]
+        forms_by_pk = {form.instance.pk: form for form in formset.forms if form.instance.pk}
         held = dict(
-            SignUp.objects.filter(slot_id__in=slot_ids, status__in=SEAT_HOLDING)
+            SignUp.objects.filter(slot_id__in=forms_by_pk, status__in=SEAT_HOLDING)
             .values_list("slot_id")
             .annotate(count=Count("id"))
+            .order_by()
         )
         active = set(
-            SignUp.objects.filter(slot_id__in=slot_ids).exclude(status="cancelled").values_list("slot_id", flat=True)
+            SignUp.objects.filter(slot_id__in=forms_by_pk).exclude(status="cancelled").values_list("slot_id", flat=True)
         )
-        for form in formset.forms:
-            pk = form.instance.pk
-            if not pk or not hasattr(form, "cleaned_data"):
-                continue
-            if form.cleaned_data.get("DELETE") and pk in active:
-                form.add_error(None, "该时段已有人报名或有服务记录，不能删除；如活动不再举行，请勾选“已取消”。")
-            capacity = form.cleaned_data.get("capacity")
+        problems = []
+        for pk, form in forms_by_pk.items():
+            cleaned = getattr(form, "cleaned_data", None) or {}
+            if cleaned.get("DELETE") and pk in active:
+                problems.append("已有人报名或已有服务记录的时段不能删除；如活动不再举行，请勾选“已取消”。")
+            capacity = cleaned.get("capacity")
             if capacity is not None and capacity < held.get(pk, 0):
-                form.add_error("capacity", f"该时段已有 {held[pk]} 人报名，名额不能少于已报名人数。")
-        return cleaned_data
+                message = f"该时段已有 {held[pk]} 人报名，名额不能少于已报名人数。"
+                form.add_error("capacity", message)
+                problems.append(message)
+        for message in problems:
+            self.add_error(None, message)
+        return valid and not problems
 
 
 class VolunteerProjectPage(BasePage):
