@@ -4,9 +4,15 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
+from tests.volunteers.conftest import ensure_home_page
 from volunteers.models import ServiceSlot, VolunteerProfile, VolunteerProjectIndexPage, VolunteerProjectPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def site_home(db):
+    return ensure_home_page()
 
 
 def log_in(page, live_server, username):
@@ -17,9 +23,9 @@ def log_in(page, live_server, username):
     page.wait_for_url(live_server.url + "/me/")
 
 
-def test_volunteer_signs_up_and_the_next_person_gets_the_waitlist(live_server, browser, home_page, make_user):
+def test_volunteer_signs_up_and_the_next_person_gets_the_waitlist(live_server, browser, site_home, make_user):
     index_page = VolunteerProjectIndexPage(title="党员志愿服务", slug="volunteer-service", show_in_menus=True)
-    home_page.add_child(instance=index_page)
+    site_home.add_child(instance=index_page)
     index_page.save_revision().publish()
     start = timezone.now() + datetime.timedelta(days=3)
     project = VolunteerProjectPage(

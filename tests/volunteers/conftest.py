@@ -4,7 +4,9 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Locale, Page, Site
 
+from home.models import HomePage
 from members import roles
 from volunteers.models import ServiceSlot, VolunteerProfile, VolunteerProjectIndexPage, VolunteerProjectPage
 
@@ -13,8 +15,25 @@ def in_hours(hours):
     return timezone.now() + datetime.timedelta(hours=hours)
 
 
+def ensure_home_page():
+    """The default site's home page, rebuilt if an earlier transactional test flushed it.
+
+    Once the session's Playwright loop runs (browser tests), Django gives this thread a new connection object that
+    lacks the serialized copy of the database, so serialized_rollback no longer restores the migrations' rows.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site.root_page.specific
+    locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = root.add_child(instance=HomePage(title="首页", slug="home", locale=locale))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="机关党建网")
+    return home
+
+
 @pytest.fixture
-def index_page(home_page):
+def index_page(db):
+    home_page = ensure_home_page()
     page = VolunteerProjectIndexPage(title="党员志愿服务", slug="volunteer-service", show_in_menus=True)
     home_page.add_child(instance=page)
     page.save_revision().publish()
