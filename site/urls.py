@@ -22,6 +22,7 @@ urlpatterns = [
     path("me/", home_views.me, name="me"),
     path("display-mode/", home_views.toggle_large_text, name="toggle_large_text"),
     path("notices/", include("disclosures.urls")),
+    path("volunteers/", include("volunteers.urls")),
     path("sitemap.xml", sitemap),
 ]
 

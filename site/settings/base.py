@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "members",
     "home",
     "disclosures",
+    "volunteers",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",

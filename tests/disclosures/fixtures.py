@@ -12,7 +12,7 @@ from members import roles
 
 
 @pytest.fixture
-def index_page(home_page):
+def disclosure_index(home_page):
     index = DisclosureIndexPage(title="党务公开", slug="dwgk", show_in_menus=True)
     home_page.add_child(instance=index)
     index.save_revision().publish()
@@ -74,7 +74,7 @@ def pdf_bytes(text):
 
 
 @pytest.fixture
-def make_notice(index_page, category, org_tree):
+def make_notice(disclosure_index, category, org_tree):
     def make(
         title, scope=Scope.PUBLIC, organizations=(), attachments=(), publish=True, body="<p>正文内容</p>", **fields
     ):
@@ -83,7 +83,7 @@ def make_notice(index_page, category, org_tree):
         notice = DisclosureNoticePage(title=title, scope=scope, body=[("paragraph", body)], live=False, **fields)
         notice.attachments = [NoticeAttachment(document=document) for document in attachments]
         notice.scope_organizations = list(organizations)
-        index_page.add_child(instance=notice)
+        disclosure_index.add_child(instance=notice)
         revision = notice.save_revision()
         if publish:
             revision.publish()

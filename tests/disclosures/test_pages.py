@@ -56,12 +56,12 @@ class PageTreeTest(WagtailPageTestCase):
 
 @pytest.mark.django_db
 def test_scope_organizations_are_required_for_a_chosen_organization_scope(
-    client, editor_user, index_page, category, org_tree
+    client, editor_user, disclosure_index, category, org_tree
 ):
     from .test_workflow import create, notice_form
 
     client.force_login(editor_user)
-    response = create(client, index_page, notice_form(category, org_tree, scope="organizations"))
+    response = create(client, disclosure_index, notice_form(category, org_tree, scope="organizations"))
     assert response.status_code == 200
     assert "请选择可以查看本事项的党组织" in response.content.decode()
 
@@ -131,9 +131,9 @@ def test_a_replacement_outside_the_viewers_scope_is_not_named(client, make_notic
         "?year=1%27%20OR%201=1--",
     ],
 )
-def test_bad_filters_are_ignored_with_a_message_never_an_error(client, index_page, make_notice, query):
+def test_bad_filters_are_ignored_with_a_message_never_an_error(client, disclosure_index, make_notice, query):
     make_notice("关于召开县直机关党建工作会议的通知")
-    response = client.get(index_page.url + query)
+    response = client.get(disclosure_index.url + query)
     assert response.status_code == 200
     html = response.content.decode()
     assert "关于召开县直机关党建工作会议的通知" in html
@@ -143,14 +143,14 @@ def test_bad_filters_are_ignored_with_a_message_never_an_error(client, index_pag
 
 
 @pytest.mark.django_db
-def test_filters_narrow_the_list(client, index_page, make_notice, org_tree):
+def test_filters_narrow_the_list(client, disclosure_index, make_notice, org_tree):
     party_dues = NoticeCategory.objects.get(name="党费收缴")
     make_notice("党费收缴情况公示", category=party_dues)
     make_notice("财政局支部的公示", issuing_organization=org_tree["finance_branch"])
     make_notice("已废止的旧办法", validity=Validity.REPEALED, validity_changed_on=datetime.date(2026, 1, 1))
 
     def titles(query):
-        response = client.get(index_page.url + query)
+        response = client.get(disclosure_index.url + query)
         return {notice.title for notice in response.context["notices"]}
 
     assert titles(f"?category={party_dues.pk}") == {"党费收缴情况公示"}
@@ -170,24 +170,26 @@ def _make_many(make_notice, org_tree, count, offset=0):
 
 
 @pytest.mark.django_db
-def test_the_index_query_count_does_not_grow_with_the_list(client, member_user, index_page, make_notice, org_tree):
+def test_the_index_query_count_does_not_grow_with_the_list(
+    client, member_user, disclosure_index, make_notice, org_tree
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(member_user)
     _make_many(make_notice, org_tree, 4)
-    client.get(index_page.url)  # warm the per-site caches
+    client.get(disclosure_index.url)  # warm the per-site caches
     with CaptureQueriesContext(connection) as few:
-        assert client.get(index_page.url).status_code == 200
+        assert client.get(disclosure_index.url).status_code == 200
     _make_many(make_notice, org_tree, 26, offset=4)
     with CaptureQueriesContext(connection) as many:
-        response = client.get(index_page.url)
+        response = client.get(disclosure_index.url)
     assert len(response.context["notices"]) == 20
     assert len(many) == len(few), [query["sql"] for query in many.captured_queries]
 
 
 @pytest.mark.django_db
-def test_the_home_block_query_count_does_not_grow(client, member_user, index_page, make_notice, org_tree):
+def test_the_home_block_query_count_does_not_grow(client, member_user, disclosure_index, make_notice, org_tree):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -205,18 +207,18 @@ def test_the_home_block_query_count_does_not_grow(client, member_user, index_pag
 
 @pytest.mark.django_db
 def test_archive_counts_per_year_and_export_for_the_record(
-    client, editor_user, member_user, index_page, make_notice, org_tree
+    client, editor_user, member_user, disclosure_index, make_notice, org_tree
 ):
     public = make_notice("公开事项")
     make_notice("党内事项", scope=Scope.ORGANIZATIONS, organizations=[org_tree["health_branch"]])
     year = public.published_on.year
     client.force_login(member_user)
-    archive = client.get(index_page.url + "archive/")
+    archive = client.get(disclosure_index.url + "archive/")
     assert [(row["year"], row["count"]) for row in archive.context["years"]] == [(year, 1)]
-    assert client.get(f"{index_page.url}export/{year}/").status_code == 403
+    assert client.get(f"{disclosure_index.url}export/{year}/").status_code == 403
 
     client.force_login(editor_user)
-    response = client.get(f"{index_page.url}export/{year}/")
+    response = client.get(f"{disclosure_index.url}export/{year}/")
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content)).active
     rows = list(sheet.values)
@@ -226,14 +228,14 @@ def test_archive_counts_per_year_and_export_for_the_record(
 
 
 @pytest.mark.django_db
-def test_feed_is_linked_from_the_page_head_and_is_valid_rss(client, index_page, make_notice):
+def test_feed_is_linked_from_the_page_head_and_is_valid_rss(client, disclosure_index, make_notice):
     notice = make_notice("关于开展主题党日活动的通知", summary="各支部开展主题党日活动")
-    html = client.get(index_page.url).content.decode()
+    html = client.get(disclosure_index.url).content.decode()
     assert (
-        f'<link rel="alternate" type="application/rss+xml" title="党务公开（向社会公开）" href="{index_page.url}feed/">'
+        f'<link rel="alternate" type="application/rss+xml" title="党务公开（向社会公开）" href="{disclosure_index.url}feed/">'
         in html
     )
-    response = client.get(index_page.url + "feed/")
+    response = client.get(disclosure_index.url + "feed/")
     assert response["Content-Type"].startswith("application/rss+xml")
     feed = response.content.decode()
     assert "<title>关于开展主题党日活动的通知</title>" in feed
@@ -332,7 +334,7 @@ def test_home_block_shows_newest_visible_notices(client, make_notice):
 
 
 @pytest.mark.django_db
-def test_home_block_absent_without_notices(client, index_page):
+def test_home_block_absent_without_notices(client, disclosure_index):
     assert "home-section" not in client.get("/").content.decode()
 
 

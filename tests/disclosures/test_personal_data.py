@@ -63,10 +63,14 @@ def test_a_damaged_file_is_reported_unreadable_not_crashed():
 
 
 @pytest.mark.django_db
-def test_a_public_notice_with_personal_data_cannot_go_to_review(client, editor_user, index_page, category, org_tree):
+def test_a_public_notice_with_personal_data_cannot_go_to_review(
+    client, editor_user, disclosure_index, category, org_tree
+):
     client.force_login(editor_user)
     body = "<p>请与张丽华同志联系，电话13857512345。</p>"
-    response = create(client, index_page, notice_form(category, org_tree, body=body, **{"action-submit": "submit"}))
+    response = create(
+        client, disclosure_index, notice_form(category, org_tree, body=body, **{"action-submit": "submit"})
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "含有未遮盖的个人信息" in html
@@ -75,7 +79,9 @@ def test_a_public_notice_with_personal_data_cannot_go_to_review(client, editor_u
 
 
 @pytest.mark.django_db
-def test_an_attachment_with_an_id_number_blocks_a_public_notice(client, editor_user, index_page, category, org_tree):
+def test_an_attachment_with_an_id_number_blocks_a_public_notice(
+    client, editor_user, disclosure_index, category, org_tree
+):
     client.force_login(editor_user)
     document = make_document("发展对象名单", docx_bytes(f"张丽华 {VALID_ID}"), "docx")
     data = notice_form(
@@ -84,22 +90,24 @@ def test_an_attachment_with_an_id_number_blocks_a_public_notice(client, editor_u
         attachments=inline_formset([{"document": document.pk, "title": ""}]),
         **{"action-submit": "1"},
     )
-    response = create(client, index_page, data)
+    response = create(client, disclosure_index, data)
     assert response.status_code == 200
     assert "附件《发展对象名单》：身份证号 1101**********002X" in response.content.decode()
 
 
 @pytest.mark.django_db
-def test_masked_numbers_pass_and_drafts_may_be_saved(client, editor_user, index_page, category, org_tree):
+def test_masked_numbers_pass_and_drafts_may_be_saved(client, editor_user, disclosure_index, category, org_tree):
     client.force_login(editor_user)
     masked = "<p>联系电话138****2345，身份证号1101**********002X。</p>"
     assert (
-        create(client, index_page, notice_form(category, org_tree, body=masked, **{"action-submit": "1"})).status_code
+        create(
+            client, disclosure_index, notice_form(category, org_tree, body=masked, **{"action-submit": "1"})
+        ).status_code
         == 302
     )
     # An unmasked draft may be saved (the editor is still working on it); it shows the findings.
     unmasked = "<p>电话13857512345</p>"
-    response = create(client, index_page, notice_form(category, org_tree, body=unmasked, slug="draft-notice"))
+    response = create(client, disclosure_index, notice_form(category, org_tree, body=unmasked, slug="draft-notice"))
     assert response.status_code == 302
     draft = DisclosureNoticePage.objects.get(slug="draft-notice")
     edit_page = client.get(f"/admin/pages/{draft.pk}/edit/").content.decode()
@@ -107,20 +115,20 @@ def test_masked_numbers_pass_and_drafts_may_be_saved(client, editor_user, index_
 
 
 @pytest.mark.django_db
-def test_internal_notices_may_name_members(client, editor_user, index_page, category, org_tree):
+def test_internal_notices_may_name_members(client, editor_user, disclosure_index, category, org_tree):
     client.force_login(editor_user)
     body = "<p>请与组织委员联系，电话13857512345。</p>"
     data = notice_form(category, org_tree, body=body, scope="all_members", **{"action-submit": "1"})
-    assert create(client, index_page, data).status_code == 302
+    assert create(client, disclosure_index, data).status_code == 302
 
 
 @pytest.mark.django_db
 def test_reviewers_cannot_approve_a_public_notice_that_still_shows_personal_data(
-    client, editor_user, reviewer, index_page, category, org_tree
+    client, editor_user, reviewer, disclosure_index, category, org_tree
 ):
     # Submitted clean, then changed: the reviewer's approve button is withheld and a forced approval refused.
     client.force_login(editor_user)
-    create(client, index_page, notice_form(category, org_tree, **{"action-submit": "1"}))
+    create(client, disclosure_index, notice_form(category, org_tree, **{"action-submit": "1"}))
     notice = DisclosureNoticePage.objects.get(slug="theme-day")
     notice.body = [("paragraph", "<p>联系人手机13857512345</p>")]
     notice.save_revision(user=editor_user)

@@ -90,18 +90,18 @@ def test_the_notice_pages(client, viewer, viewers, notices):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("viewer", EXPECTED)
-def test_the_index_archive_home_and_me(client, viewer, viewers, notices, index_page):
+def test_the_index_archive_home_and_me(client, viewer, viewers, notices, disclosure_index):
     as_viewer(client, viewers[viewer])
-    pages = [index_page.url, index_page.url + "?scope=internal", index_page.url + "archive/", "/"]
+    pages = [disclosure_index.url, disclosure_index.url + "?scope=internal", disclosure_index.url + "archive/", "/"]
     for year in {notice.published_on.year for notice in visible_notices(viewers["editor"])}:
-        pages.append(f"{index_page.url}archive/{year}/")
+        pages.append(f"{disclosure_index.url}archive/{year}/")
     if viewers[viewer] is not None:
         pages.append("/me/")
     for url in pages:
         html = client.get(url).content.decode()
         for title in ALL_TITLES - EXPECTED[viewer]:
             assert title not in html, (url, title)
-    index_html = client.get(index_page.url).content.decode()
+    index_html = client.get(disclosure_index.url).content.decode()
     for title in EXPECTED[viewer]:
         assert title in index_html
 
@@ -150,9 +150,9 @@ def test_documents_are_never_linked_straight_to_storage(notices, settings):
 
 
 @pytest.mark.django_db
-def test_feed_and_sitemap_carry_public_notices_only(client, member_user, notices, index_page):
+def test_feed_and_sitemap_carry_public_notices_only(client, member_user, notices, disclosure_index):
     client.force_login(member_user)  # even for a member: a feed or sitemap is read by machines, not people
-    feed = client.get(index_page.url + "feed/").content.decode()
+    feed = client.get(disclosure_index.url + "feed/").content.decode()
     sitemap = client.get("/sitemap.xml").content.decode()
     assert PUBLIC_TITLE in feed
     assert notices["public"].url in sitemap

@@ -33,8 +33,8 @@ def notice_form(
     return nested_form_data(data)
 
 
-def create(client, index_page, data):
-    return client.post(f"/admin/pages/add/disclosures/disclosurenoticepage/{index_page.pk}/", data)
+def create(client, disclosure_index, data):
+    return client.post(f"/admin/pages/add/disclosures/disclosurenoticepage/{disclosure_index.pk}/", data)
 
 
 def act(client, page, action, comment=""):
@@ -45,16 +45,16 @@ def act(client, page, action, comment=""):
 
 
 @pytest.mark.django_db
-def test_new_columns_get_the_workflow(index_page):
-    workflow = index_page.get_workflow()
+def test_new_columns_get_the_workflow(disclosure_index):
+    workflow = disclosure_index.get_workflow()
     assert workflow.name == "党务公开审批"
     assert [task.name for task in workflow.tasks] == ["审核（保密审查）", "审批"]
 
 
 @pytest.mark.django_db
-def test_editor_cannot_publish_past_the_workflow(client, editor_user, index_page, category, org_tree):
+def test_editor_cannot_publish_past_the_workflow(client, editor_user, disclosure_index, category, org_tree):
     client.force_login(editor_user)
-    response = create(client, index_page, notice_form(category, org_tree, **{"action-publish": "publish"}))
+    response = create(client, disclosure_index, notice_form(category, org_tree, **{"action-publish": "publish"}))
     assert response.status_code == 302
     notice = DisclosureNoticePage.objects.get(slug="theme-day")
     assert not notice.live
@@ -69,10 +69,10 @@ def test_editor_cannot_publish_past_the_workflow(client, editor_user, index_page
 
 @pytest.mark.django_db
 def test_submit_review_approve_publishes_with_an_index_number(
-    client, editor_user, reviewer, approver, index_page, category, org_tree
+    client, editor_user, reviewer, approver, disclosure_index, category, org_tree
 ):
     client.force_login(editor_user)
-    response = create(client, index_page, notice_form(category, org_tree, **{"action-submit": "submit"}))
+    response = create(client, disclosure_index, notice_form(category, org_tree, **{"action-submit": "submit"}))
     assert response.status_code == 302
     notice = DisclosureNoticePage.objects.get(slug="theme-day")
     state = WorkflowState.objects.get(object_id=str(notice.pk))
@@ -108,9 +108,11 @@ def test_submit_review_approve_publishes_with_an_index_number(
 
 
 @pytest.mark.django_db
-def test_rejection_returns_the_notice_with_a_comment(client, editor_user, reviewer, index_page, category, org_tree):
+def test_rejection_returns_the_notice_with_a_comment(
+    client, editor_user, reviewer, disclosure_index, category, org_tree
+):
     client.force_login(editor_user)
-    create(client, index_page, notice_form(category, org_tree, **{"action-submit": "submit"}))
+    create(client, disclosure_index, notice_form(category, org_tree, **{"action-submit": "submit"}))
     notice = DisclosureNoticePage.objects.get(slug="theme-day")
     client.force_login(reviewer)
     assert act(client, notice, "reject", "文号有误，请核对。").status_code == 302
@@ -125,7 +127,7 @@ def test_rejection_returns_the_notice_with_a_comment(client, editor_user, review
 
 
 @pytest.mark.django_db
-def test_scheduled_publication_waits_for_its_time(index_page, category, org_tree):
+def test_scheduled_publication_waits_for_its_time(disclosure_index, category, org_tree):
     import datetime
 
     from django.core.management import call_command
@@ -139,7 +141,7 @@ def test_scheduled_publication_waits_for_its_time(index_page, category, org_tree
         go_live_at=timezone.now() + datetime.timedelta(hours=1),
         live=False,
     )
-    index_page.add_child(instance=notice)
+    disclosure_index.add_child(instance=notice)
     revision = notice.save_revision(approved_go_live_at=notice.go_live_at)
     call_command("publish_scheduled")
     notice.refresh_from_db()
@@ -156,7 +158,7 @@ def test_scheduled_publication_waits_for_its_time(index_page, category, org_tree
 
 
 @pytest.mark.django_db
-def test_editors_have_no_publish_permission_on_the_column(editor_user, index_page):
-    permissions = Page.objects.get(pk=index_page.pk).permissions_for_user(editor_user)
+def test_editors_have_no_publish_permission_on_the_column(editor_user, disclosure_index):
+    permissions = Page.objects.get(pk=disclosure_index.pk).permissions_for_user(editor_user)
     assert permissions.can_add_subpage()
     assert not permissions.can_publish_subpage()

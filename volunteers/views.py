@@ -1,0 +1,415 @@
+import re
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from wagtail.models import Site
+
+from dangjian.excel import xlsx_response
+from home.models import SiteSettings
+from members.models import Member
+from members.scope import is_active_member
+
+from . import services
+from .forms import ProfileForm, ProposalForm, RegistrationForm, ServiceRequestForm
+from .models import ServiceCertificate, ServiceSlot, SignUp, VolunteerProfile, VolunteerProjectPage
+from .permissions import can_coordinate, coordinated_projects, is_volunteer_manager
+from .ratelimit import allow
+
+
+def _refused(request, error, back_url=""):
+    return render(
+        request, "volunteers/refused.html", {"message": error.message, "back_url": back_url}, status=error.status
+    )
+
+
+def _safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+# Volunteers ---------------------------------------------------------------------------------------------------
+
+
+def register(request):
+    """A member of the public registers as a volunteer (members log in with the account their branch opened)."""
+    if request.user.is_authenticated:
+        return redirect("volunteers:profile")
+    status = 200
+    if request.method == "POST":
+        account_form = RegistrationForm(request.POST)
+        profile_form = ProfileForm(request.POST)
+        if request.POST.get("website"):
+            return _refused(request, services.Refused("提交未被接受。", status=400))
+        if not allow(request, "register", per_address=10, site_wide=300):
+            return _refused(request, services.Refused("提交过于频繁，请一小时后再试。", status=429))
+        if account_form.is_valid() and profile_form.is_valid():
+            with transaction.atomic():
+                user = account_form.save(commit=False)
+                user.first_name = profile_form.cleaned_data["name"][:150]
+                user.save()
+                profile = profile_form.save(commit=False)
+                profile.user = user
+                profile.save()
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "注册成功，欢迎加入志愿者队伍！现在可以报名参加志愿服务了。")
+            return redirect(_safe_next(request, reverse("me")))
+        status = 400
+    else:
+        account_form, profile_form = RegistrationForm(), ProfileForm()
+    return render(
+        request,
+        "volunteers/register.html",
+        {"account_form": account_form, "profile_form": profile_form, "next": _safe_next(request, "")},
+        status=status,
+    )
+
+
+@login_required
+def profile(request):
+    instance = VolunteerProfile.objects.filter(user=request.user).first()
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=instance)
+        if form.is_valid():
+            profile = form.save(commit=False)
+            profile.user = request.user
+            profile.save()
+            messages.success(request, "志愿者信息已保存。")
+            return redirect(_safe_next(request, reverse("me")))
+        status = 400
+    else:
+        initial = {}
+        if instance is None:
+            member = Member.objects.filter(user=request.user).first()
+            initial = {
+                "name": member.name if member else request.user.get_full_name(),
+                "phone": member.phone if member else "",
+            }
+        form = ProfileForm(instance=instance, initial=initial)
+    return render(
+        request,
+        "volunteers/profile_form.html",
+        {"form": form, "is_new": instance is None, "next": _safe_next(request, "")},
+        status=status,
+    )
+
+
+def _slot_or_404(slot_id):
+    slot = ServiceSlot.objects.select_related("page").filter(pk=slot_id).first()
+    if slot is None:
+        raise Http404("没有这个服务时段。")
+    return slot
+
+
+@login_required
+@require_POST
+def sign_up(request, slot_id):
+    slot = _slot_or_404(slot_id)
+    back = slot.page.url or "/"
+    if not VolunteerProfile.objects.filter(user=request.user).exists():
+        messages.info(request, "报名前请先填写志愿者信息（姓名和联系电话）。")
+        return redirect(f"{reverse('volunteers:profile')}?next={back}")
+    try:
+        signup = services.sign_up(request.user, slot.pk)
+    except services.Refused as error:
+        return _refused(request, error, back)
+    if signup.status == SignUp.Status.CONFIRMED:
+        messages.success(request, f"报名成功：{slot.page.title}，{slot}。")
+    else:
+        position = SignUp.waitlist_positions([signup])[signup.pk]
+        messages.info(request, f"该时段名额已满，您已进入候补名单，排第 {position} 位。有人取消时将按顺序递补。")
+    return redirect(f"{back}#slot-{slot.pk}")
+
+
+@login_required
+@require_POST
+def cancel(request, signup_id):
+    try:
+        services.cancel(request.user, signup_id)
+    except services.Refused as error:
+        return _refused(request, error, reverse("me"))
+    messages.success(request, "已取消报名。")
+    return redirect(_safe_next(request, reverse("me")))
+
+
+@login_required
+def propose(request):
+    """项目征集: members propose projects."""
+    if not is_active_member(request.user):
+        raise PermissionDenied("项目征集仅面向在册党员。")
+    status = 200
+    if request.method == "POST":
+        form = ProposalForm(request.POST)
+        if form.is_valid():
+            proposal = form.save(commit=False)
+            proposal.proposer = request.user
+            proposal.organization = Member.objects.get(user=request.user).organization
+            proposal.save()
+            messages.success(request, "项目建议已提交，工委审核后会在“我的”页面告诉您结果。")
+            return redirect("me")
+        status = 400
+    else:
+        form = ProposalForm()
+    return render(request, "volunteers/proposal_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def issue_certificate(request):
+    year = request.POST.get("year") or None
+    if year is not None:
+        if not re.fullmatch(r"\d{4}", year):
+            return _refused(request, services.Refused("年度格式不正确。", status=400), reverse("me"))
+        year = int(year)
+    site = Site.find_for_request(request)
+    issuer = SiteSettings.for_site(site).organization_name if site else "中共县直属机关工作委员会"
+    try:
+        certificate = services.issue_certificate(request.user, issuer, year)
+    except services.Refused as error:
+        return _refused(request, error, reverse("me"))
+    return redirect("volunteers:certificate", number=certificate.number)
+
+
+@login_required
+def certificate(request, number):
+    certificate = ServiceCertificate.objects.filter(number=number).first()
+    if certificate is None or not (certificate.user_id == request.user.pk or is_volunteer_manager(request.user)):
+        raise Http404("没有这份证明。")
+    return render(request, "volunteers/certificate.html", {"certificate": certificate})
+
+
+def service_request_form(request, page):
+    """Served by ServiceRequestPage: the public asks for volunteers."""
+    status = 200
+    submitted = False
+    if request.method == "POST":
+        form = ServiceRequestForm(request.POST)
+        if form.is_spam():
+            return _refused(request, services.Refused("提交未被接受。", status=400), page.url)
+        if not allow(request, "service-request", per_address=5, site_wide=100):
+            return _refused(
+                request, services.Refused("提交过于频繁，请稍后再试，或拨打服务热线。", status=429), page.url
+            )
+        if form.is_valid():
+            form.save()
+            submitted = True
+            form = None
+        else:
+            status = 400
+    else:
+        form = ServiceRequestForm()
+    return render(
+        request,
+        page.get_template(request),
+        {"page": page, "self": page, "form": form, "submitted": submitted},
+        status=status,
+    )
+
+
+# Coordinators -------------------------------------------------------------------------------------------------
+
+
+def _coordinated_slot(request, slot_id):
+    slot = _slot_or_404(slot_id)
+    if not can_coordinate(request.user, slot.page):
+        raise PermissionDenied("您不是该项目的联络人。")
+    return slot
+
+
+@login_required
+def manage(request):
+    projects = coordinated_projects(request.user)
+    if not is_volunteer_manager(request.user) and not projects.exists():
+        raise PermissionDenied("仅志愿服务管理员和项目联络人可以管理名册。")
+    projects = (
+        projects.order_by("status_order", "-latest_revision_created_at")
+        .select_related("organizing_unit")
+        .prefetch_related(Prefetch("slots", queryset=ServiceSlot.objects.with_counts()))
+    )
+    return render(
+        request,
+        "volunteers/manage.html",
+        {
+            "projects": projects,
+            "is_manager": is_volunteer_manager(request.user),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+ATTENDANCE_FIELD = re.compile(r"^attendance_(\d+)$")
+
+
+@login_required
+def roster(request, slot_id):
+    slot = _coordinated_slot(request, slot_id)
+    if request.method == "POST":
+        entries = []
+        for key, value in request.POST.items():
+            if not key.startswith("attendance_"):
+                continue
+            match = ATTENDANCE_FIELD.match(key)
+            if match is None:
+                return _refused(request, services.Refused("提交的名单数据不正确。", status=400), request.path)
+            if value:
+                entries.append(services.AttendanceEntry(int(match[1]), value, request.POST.get(f"hours_{match[1]}")))
+        if not entries:
+            return _refused(request, services.Refused("请至少为一位志愿者选择出勤情况。", status=400), request.path)
+        try:
+            changes = services.record_attendance(request.user, slot.pk, entries, request.POST.get("reason", ""))
+        except services.Refused as error:
+            return _refused(request, error, request.path)
+        messages.success(request, f"已保存 {len(changes)} 条出勤和时长记录。" if changes else "没有需要保存的变化。")
+        return redirect("volunteers:roster", slot_id=slot.pk)
+    signups = list(
+        SignUp.objects.filter(slot=slot)
+        .select_related("user__volunteer_profile", "recorded_by")
+        .annotate(change_count=Count("changes"))
+        .order_by("seat", "id")
+    )
+    positions = SignUp.waitlist_positions(signups)
+    for signup in signups:
+        signup.waitlist_position = positions.get(signup.pk)
+    return render(
+        request,
+        "volunteers/roster.html",
+        {
+            "slot": slot,
+            "project": slot.page,
+            "held": [s for s in signups if s.status in SignUp.HOLDS_SEAT],
+            "waitlisted": sorted((s for s in signups if s.status == SignUp.Status.WAITLISTED), key=lambda s: s.pk),
+            "cancelled": [s for s in signups if s.status == SignUp.Status.CANCELLED],
+        },
+    )
+
+
+def _volunteer_name(signup):
+    profile = getattr(signup.user, "volunteer_profile", None)
+    return profile.name if profile else (signup.user.get_full_name() or signup.user.username)
+
+
+def _masked(signup):
+    profile = getattr(signup.user, "volunteer_profile", None)
+    return profile.masked_phone if profile else ""
+
+
+@login_required
+def roster_xlsx(request, slot_id):
+    slot = _coordinated_slot(request, slot_id)
+    signups = SignUp.objects.filter(slot=slot).select_related("user__volunteer_profile").order_by("seat", "id")
+    positions = SignUp.waitlist_positions(signups)
+    rows = [
+        [
+            number,
+            _volunteer_name(signup),
+            _masked(signup),
+            signup.get_status_display(),
+            positions.get(signup.pk, ""),
+            signup.created_at,
+            signup.hours,
+        ]
+        for number, signup in enumerate(signups, start=1)
+    ]
+    start = timezone.localtime(slot.start)
+    return xlsx_response(
+        f"{slot.page.title}-{start:%Y%m%d}-报名名单.xlsx",
+        ["序号", "姓名", "联系电话", "状态", "候补序号", "报名时间", "服务时长（小时）"],
+        rows,
+        title="报名名单",
+    )
+
+
+@login_required
+def project_hours_xlsx(request, page_id):
+    project = get_object_or_404(VolunteerProjectPage, pk=page_id)
+    if not can_coordinate(request.user, project):
+        raise PermissionDenied("您不是该项目的联络人。")
+    signups = (
+        SignUp.objects.filter(slot__page=project, status__in=[SignUp.Status.ATTENDED, SignUp.Status.ABSENT])
+        .select_related("slot", "user__volunteer_profile", "recorded_by")
+        .order_by("slot__start", "id")
+    )
+    rows, total = [], 0
+    for signup in signups:
+        total += signup.hours or 0
+        rows.append(
+            [
+                _volunteer_name(signup),
+                timezone.localtime(signup.slot.start),
+                timezone.localtime(signup.slot.end),
+                signup.get_status_display(),
+                signup.hours or 0,
+                signup.recorded_by.get_full_name() or signup.recorded_by.username if signup.recorded_by else "",
+            ]
+        )
+    rows.append(["合计", "", "", "", total, ""])
+    return xlsx_response(
+        f"{project.title}-服务时长.xlsx",
+        ["姓名", "开始时间", "结束时间", "出勤", "服务时长（小时）", "登记人"],
+        rows,
+        title="服务时长",
+    )
+
+
+@login_required
+def annual_hours_xlsx(request):
+    """Every volunteer's confirmed hours of one year, by name (a record for the office, not a ranking)."""
+    if not is_volunteer_manager(request.user):
+        raise PermissionDenied("仅志愿服务管理员可以导出全部志愿者的服务时长。")
+    year = request.GET.get("year", "")
+    if not re.fullmatch(r"\d{4}", year):
+        return _refused(
+            request, services.Refused("请指定正确的年度，例如 2026。", status=400), reverse("volunteers:manage")
+        )
+    attended = Q(
+        user__volunteer_signups__status=SignUp.Status.ATTENDED, user__volunteer_signups__slot__start__year=int(year)
+    )
+    profiles = (
+        VolunteerProfile.objects.select_related("user__member__organization")
+        .annotate(
+            services=Count("user__volunteer_signups", filter=attended),
+            hours=Sum("user__volunteer_signups__hours", filter=attended),
+        )
+        .filter(services__gt=0)
+        .order_by("name", "pk")
+    )
+    rows, total = [], 0
+    for profile in profiles:
+        member = getattr(profile.user, "member", None)
+        total += profile.hours or 0
+        rows.append(
+            [profile.name, member.organization.name if member else "（非党员）", profile.services, profile.hours or 0]
+        )
+    rows.append(["合计", "", sum(row[2] for row in rows), total])
+    return xlsx_response(
+        f"{year}年志愿服务时长.xlsx", ["姓名", "所在党组织", "服务次数", "服务时长（小时）"], rows, title=f"{year}年"
+    )
+
+
+@login_required
+def signup_detail(request, signup_id):
+    """One volunteer on a roster: his full contact (coordinators only) and the history of his hours."""
+    signup = get_object_or_404(SignUp.objects.select_related("slot__page", "user__volunteer_profile"), pk=signup_id)
+    if not can_coordinate(request.user, signup.slot.page):
+        raise PermissionDenied("您不是该项目的联络人。")
+    return render(
+        request,
+        "volunteers/signup_detail.html",
+        {
+            "signup": signup,
+            "profile": getattr(signup.user, "volunteer_profile", None),
+            "changes": signup.changes.select_related("changed_by"),
+        },
+    )
