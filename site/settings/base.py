@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     # Our apps: members is the floor, home stands on it, the sections stand on both.
     "members",
     "home",
+    "awards",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
