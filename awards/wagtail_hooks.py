@@ -67,6 +67,8 @@ def competitions_on_home(request, home_page):
         .filter(Q(voting_start__lte=now, voting_end__gt=now) | Q(publicity_start__lte=now, publicity_end__gt=now))
         .order_by("voting_end")[:5]
     )
+    # Open ballots first, the one closing soonest on top; then results in publicity.
+    competitions.sort(key=lambda competition: (not competition.voting_open(now), competition.voting_end))
     if not competitions:
         return None
     index = AwardIndexPage.objects.live().first()
