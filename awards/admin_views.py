@@ -80,7 +80,9 @@ class BallotViewSet(ModelViewSet):
     @property
     def list_display(self):
         return [
-            TitleColumn("code", label="凭证号", get_url=lambda ballot: reverse(self.get_url_name("detail"), args=[ballot.pk])),
+            TitleColumn(
+                "code", label="凭证号", get_url=lambda ballot: reverse(self.get_url_name("detail"), args=[ballot.pk])
+            ),
             Column("competition", label="评选"),
             Column("voter", label="投票人"),
             DateColumn("cast_at", label="投票时间"),
@@ -108,9 +110,7 @@ class BallotDetailView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, pk):
         if not request.user.has_perm("awards.view_ballot"):
             raise PermissionDenied
-        self.object = get_object_or_404(
-            Ballot.objects.select_related("competition", "voter", "quarantined_by"), pk=pk
-        )
+        self.object = get_object_or_404(Ballot.objects.select_related("competition", "voter", "quarantined_by"), pk=pk)
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -243,7 +243,8 @@ class ScoringView(WagtailAdminTemplateMixin, TemplateView):
     def rows(self, data=None, errors=None):
         home = expert_home_organization(self.request.user)
         mine = {
-            score.entry_id: score for score in ExpertScore.objects.filter(competition=self.competition, expert=self.request.user)
+            score.entry_id: score
+            for score in ExpertScore.objects.filter(competition=self.competition, expert=self.request.user)
         }
         rows = []
         for entry in EntryPage.objects.live().child_of(self.competition).select_related("nominating_organization"):
@@ -281,9 +282,7 @@ class ScoringView(WagtailAdminTemplateMixin, TemplateView):
                 errors[entry.pk] = error.message
         if errors:
             messages.error(request, "部分评分未保存，请检查标红的作品。")
-            return self.render_to_response(
-                self.get_context_data(rows=self.rows(request.POST, errors)), status=400
-            )
+            return self.render_to_response(self.get_context_data(rows=self.rows(request.POST, errors)), status=400)
         messages.success(request, f"已保存 {saved} 个作品的评分。")
         return redirect(request.path)
 
@@ -335,7 +334,9 @@ class CompetitionIndexView(CommitteeMixin, WagtailAdminTemplateMixin, TemplateVi
         competitions = list(CompetitionPage.objects.select_related("finalization").order_by("-voting_start"))
         ballots = {}
         for competition_id, status, count in (
-            Ballot.objects.values_list("competition", "status").annotate(n=Count("pk")).values_list("competition", "status", "n")
+            Ballot.objects.values_list("competition", "status")
+            .annotate(n=Count("pk"))
+            .values_list("competition", "status", "n")
         ):
             ballots[(competition_id, status)] = count
         pending = dict(
@@ -356,7 +357,9 @@ class CompetitionResultsView(CommitteeMixin, WagtailAdminTemplateMixin, Template
     template_name = "awards/admin/competition_results.html"
 
     def dispatch(self, request, pk):
-        self.competition = get_object_or_404(CompetitionPage.objects.select_related("finalization", "expert_group"), pk=pk)
+        self.competition = get_object_or_404(
+            CompetitionPage.objects.select_related("finalization", "expert_group"), pk=pk
+        )
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -374,7 +377,9 @@ class CompetitionResultsView(CommitteeMixin, WagtailAdminTemplateMixin, Template
             may_finalize=self.request.user.has_perm("awards.finalize_competition") and not competition.is_finalized,
             finalize_ready=now >= competition.publicity_end,
             form=form or FinalizeForm(),
-            log_entries=PageLogEntry.objects.filter(page=competition, action__startswith="awards.").select_related("user"),
+            log_entries=PageLogEntry.objects.filter(page=competition, action__startswith="awards.").select_related(
+                "user"
+            ),
         )
         return context
 
@@ -400,7 +405,18 @@ def export_results(request, pk):
     if competition is None:
         raise Http404
     results = competition_results(competition)
-    headers = ["名次", "作品", "推荐单位", "得票", "专家平均分", "评分专家数", "群众投票得分", "专家评分得分", "综合得分", "获奖"]
+    headers = [
+        "名次",
+        "作品",
+        "推荐单位",
+        "得票",
+        "专家平均分",
+        "评分专家数",
+        "群众投票得分",
+        "专家评分得分",
+        "综合得分",
+        "获奖",
+    ]
     rows = [
         [
             row.rank,

@@ -115,7 +115,9 @@ def _index_page(home):
     editors = Group.objects.get(name=member_roles.PARTY_CADRE)
     for codename in ("add_page", "change_page", "publish_page"):
         GroupPagePermission.objects.get_or_create(
-            group=editors, page=index, permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            group=editors,
+            page=index,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
         )
     return index
 

@@ -22,8 +22,8 @@ from .models import (
     CompetitionPage,
     EntryPage,
     ExpertScore,
-    FinalResult,
     Finalization,
+    FinalResult,
     Objection,
 )
 
@@ -138,9 +138,7 @@ def cast_ballot(competition, voter, entry_ids, address="", now=None):
             existing = Ballot.objects.filter(competition=competition, voter=voter, voting_day=day).first()
             if existing is not None:
                 if day is None:
-                    raise AlreadyVoted(
-                        f"您已经在本次评选中投过票（凭证号 {existing.code}），每人限投一次。"
-                    ) from None
+                    raise AlreadyVoted(f"您已经在本次评选中投过票（凭证号 {existing.code}），每人限投一次。") from None
                 raise AlreadyVoted(f"您今天已经投过票（凭证号 {existing.code}），请明天再来。") from None
             # Otherwise the receipt code collided (about one in 10^18): draw another.
     raise Conflict("投票未能保存，请稍后再试。")

@@ -40,9 +40,10 @@ def keep_voted_pages(request, page):
     """Ballots, scores and results are never deleted, so neither are the pages they refer to."""
     specific = page.specific_class
     if specific is CompetitionPage:
-        used = Ballot.objects.filter(competition_id=page.pk).exists() or Objection.objects.filter(
-            competition_id=page.pk
-        ).exists()
+        used = (
+            Ballot.objects.filter(competition_id=page.pk).exists()
+            or Objection.objects.filter(competition_id=page.pk).exists()
+        )
     elif specific is EntryPage:
         used = (
             BallotChoice.objects.filter(entry_id=page.pk).exists()
@@ -53,7 +54,9 @@ def keep_voted_pages(request, page):
     else:
         return None
     if used:
-        messages.error(request, f"“{page.get_admin_display_title()}”已有选票或评分记录，不能删除；如需下线，请取消发布。")
+        messages.error(
+            request, f"“{page.get_admin_display_title()}”已有选票或评分记录，不能删除；如需下线，请取消发布。"
+        )
         return redirect("wagtailadmin_explore", page.get_parent().pk)
     return None
 
@@ -83,9 +86,7 @@ def competitions_on_home(request, home_page):
 
 @hooks.register(ME_PANELS_HOOK)
 def my_ballots(request):
-    ballots = list(
-        Ballot.objects.filter(voter=request.user).select_related("competition").order_by("-cast_at")[:20]
-    )
+    ballots = list(Ballot.objects.filter(voter=request.user).select_related("competition").order_by("-cast_at")[:20])
     if not ballots:
         return None
     return MePanel(order=40, title="我的评选投票", template="awards/me_panel.html", context={"ballots": ballots})

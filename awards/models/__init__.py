@@ -1,5 +1,5 @@
 from .pages import AwardIndexPage, CompetitionPage, EntryPage
-from .scoring import ExpertScore, FinalResult, Finalization, Objection
+from .scoring import ExpertScore, Finalization, FinalResult, Objection
 from .voting import Ballot, BallotChoice
 
 __all__ = [

@@ -61,7 +61,12 @@ class Objection(models.Model):
     status = models.CharField("处理状态", max_length=20, choices=Status.choices, default=Status.PENDING)
     handling = models.TextField("处理情况", blank=True, help_text="评选委员会的核查和处理意见，将告知提出人。")
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="处理人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     handled_at = models.DateTimeField("处理时间", null=True, blank=True)
 

@@ -75,7 +75,9 @@ def test_quarantined_ballot_shows_on_me_with_its_reason(client, ballot, member_u
     assert ballot.code in html and "已隔离，不计票" in html and "经核实系他人代投" in html
 
 
-def test_committee_records_how_an_objection_was_handled(client, make_competition, make_entry, org_tree, member_user, editor_user):
+def test_committee_records_how_an_objection_was_handled(
+    client, make_competition, make_entry, org_tree, member_user, editor_user
+):
     competition = make_competition("publicity")
     entry = make_entry(competition, org_tree["health_branch"], "白衣战士的初心")
     objection = raise_objection(competition, member_user, "张丽华", "请核实照片。", "13857512345", entry=entry)
@@ -99,7 +101,9 @@ def test_committee_records_how_an_objection_was_handled(client, make_competition
     assert Objection.objects.filter(pk=objection.pk).exists()
 
 
-def test_editor_finalizes_in_the_admin_and_exports_results(client, make_competition, make_entry, org_tree, editor_user, member_user):
+def test_editor_finalizes_in_the_admin_and_exports_results(
+    client, make_competition, make_entry, org_tree, editor_user, member_user
+):
     competition = make_competition("awaiting")
     make_entry(competition, org_tree["health_branch"], "白衣战士的初心")
     client.force_login(editor_user)
@@ -169,8 +173,6 @@ class PageTreeRulesTest(WagtailPageTestCase):
         self.assertEqual(CompetitionPage.objects.get(slug="shijia-dangri").expert_weight, 60)
 
         data.update(slug="daozhi", voting_end="2026-10-01 09:00")  # ends before it starts
-        response = self.client.post(
-            f"/admin/pages/add/awards/competitionpage/{index.pk}/", nested_form_data(data)
-        )
+        response = self.client.post(f"/admin/pages/add/awards/competitionpage/{index.pk}/", nested_form_data(data))
         self.assertContains(response, "投票截止须晚于投票开始")
         self.assertFalse(CompetitionPage.objects.filter(slug="daozhi").exists())

@@ -66,7 +66,9 @@ def test_simultaneous_service_calls_raise_already_voted(competition, entries, me
 
 
 def test_different_voters_at_the_same_instant_are_all_counted(competition, entries, make_member, org_tree):
-    voters = [make_member(f"m{i:04d}", org_tree["health_branch"], name=f"党员{'甲乙丙丁戊己'[i]}") for i in range(THREADS)]
+    voters = [
+        make_member(f"m{i:04d}", org_tree["health_branch"], name=f"党员{'甲乙丙丁戊己'[i]}") for i in range(THREADS)
+    ]
     results = run_together(lambda i: cast_ballot(competition, voters[i], [entries[0].pk]))
     assert all(isinstance(result, Ballot) for result in results)
     assert BallotChoice.objects.filter(entry=entries[0]).count() == THREADS

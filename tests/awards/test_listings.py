@@ -53,7 +53,9 @@ def test_competition_page_queries_do_not_grow_with_entries(
     assert len(large_queries) == len(small_queries)
 
 
-def test_index_queries_do_not_grow_with_competitions(client, award_index, make_competition, django_assert_max_num_queries):
+def test_index_queries_do_not_grow_with_competitions(
+    client, award_index, make_competition, django_assert_max_num_queries
+):
     for number in range(5):
         make_competition("voting", title=f"评选{number}")
     client.get(award_index.url)
@@ -72,8 +74,7 @@ def test_seed_demo_builds_three_competitions_once():
 
     def counts():
         return [
-            model.objects.count()
-            for model in (CompetitionPage, EntryPage, Ballot, ExpertScore, Objection, FinalResult)
+            model.objects.count() for model in (CompetitionPage, EntryPage, Ballot, ExpertScore, Objection, FinalResult)
         ]
 
     first = counts()

@@ -124,7 +124,9 @@ def test_nobody_votes_outside_the_window(client, make_competition, make_entry, o
 
 def test_window_edges(competition, entries, member_user, make_member, org_tree):
     with pytest.raises(NotAllowed, match="尚未开始"):
-        cast_ballot(competition, member_user, [entries[0].pk], now=competition.voting_start - datetime.timedelta(seconds=1))
+        cast_ballot(
+            competition, member_user, [entries[0].pk], now=competition.voting_start - datetime.timedelta(seconds=1)
+        )
     with pytest.raises(NotAllowed, match="已经结束"):
         cast_ballot(competition, member_user, [entries[0].pk], now=competition.voting_end)
     assert cast_ballot(competition, member_user, [entries[0].pk], now=competition.voting_start)
