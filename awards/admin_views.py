@@ -33,6 +33,13 @@ from .services import (
     record_expert_score,
 )
 
+class AwardsAdminTemplateMixin(WagtailAdminTemplateMixin):
+    """Admin page furniture with a breadcrumb trail ending in this page's title."""
+
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
+
 # --- permission policies: records that nobody adds, edits or deletes in the admin ------------------------------
 
 
@@ -84,14 +91,14 @@ class BallotViewSet(ModelViewSet):
                 "code", label="凭证号", get_url=lambda ballot: reverse(self.get_url_name("detail"), args=[ballot.pk])
             ),
             Column("competition", label="评选"),
-            Column("voter", label="投票人"),
+            Column("voter_name", label="投票人"),
             DateColumn("cast_at", label="投票时间"),
             Column("get_status_display", label="状态"),
             Column("short_hash", label="来源地址摘要"),
         ]
 
     def get_queryset(self, request):
-        return Ballot.objects.select_related("competition", "voter")
+        return Ballot.objects.select_related("competition", "voter", "voter__member")
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [path("detail/<int:pk>/", self.detail_view, name="detail")]
@@ -101,7 +108,7 @@ class BallotViewSet(ModelViewSet):
         return BallotDetailView.as_view()
 
 
-class BallotDetailView(WagtailAdminTemplateMixin, TemplateView):
+class BallotDetailView(AwardsAdminTemplateMixin, TemplateView):
     """A ballot with its choices and audit log; quarantining it (with a reason) happens here."""
 
     template_name = "awards/admin/ballot_detail.html"
@@ -110,7 +117,7 @@ class BallotDetailView(WagtailAdminTemplateMixin, TemplateView):
     def dispatch(self, request, pk):
         if not request.user.has_perm("awards.view_ballot"):
             raise PermissionDenied
-        self.object = get_object_or_404(Ballot.objects.select_related("competition", "voter", "quarantined_by"), pk=pk)
+        self.object = get_object_or_404(Ballot.objects.select_related("competition", "voter__member", "quarantined_by"), pk=pk)
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -176,6 +183,7 @@ class ObjectionViewSet(ModelViewSet):
     copy_view_enabled = False
     form_fields = ["status", "handling"]
     edit_view_class = ObjectionEditView
+    edit_template_name = "awards/admin/objection_edit.html"
     list_display = ["signature", "competition", "entry", DateColumn("raised_at", label="提出时间"), "status"]
     list_filter = ["status", "competition"]
     search_fields = ["signature", "content"]
@@ -186,9 +194,6 @@ class ObjectionViewSet(ModelViewSet):
 
     def get_queryset(self, request):
         return Objection.objects.select_related("competition", "entry")
-
-    def get_edit_template(self):
-        return "awards/admin/objection_edit.html"
 
 
 # --- expert scoring ----------------------------------------------------------------------------------------------
@@ -206,7 +211,7 @@ class ExpertMenuItem(MenuItem):
         return competitions_for_expert(request.user).exists()
 
 
-class ScoringIndexView(WagtailAdminTemplateMixin, TemplateView):
+class ScoringIndexView(AwardsAdminTemplateMixin, TemplateView):
     page_title = "专家评分"
     header_icon = "pick"
     template_name = "awards/admin/scoring_index.html"
@@ -227,7 +232,7 @@ class ScoringIndexView(WagtailAdminTemplateMixin, TemplateView):
         return context
 
 
-class ScoringView(WagtailAdminTemplateMixin, TemplateView):
+class ScoringView(AwardsAdminTemplateMixin, TemplateView):
     """An expert scores every entry of one competition, except those of his own unit (回避)."""
 
     header_icon = "pick"
@@ -324,7 +329,7 @@ class CommitteeMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class CompetitionIndexView(CommitteeMixin, WagtailAdminTemplateMixin, TemplateView):
+class CompetitionIndexView(CommitteeMixin, AwardsAdminTemplateMixin, TemplateView):
     page_title = "评选管理"
     header_icon = "tasks"
     template_name = "awards/admin/competition_index.html"
@@ -352,7 +357,7 @@ class CompetitionIndexView(CommitteeMixin, WagtailAdminTemplateMixin, TemplateVi
         return context
 
 
-class CompetitionResultsView(CommitteeMixin, WagtailAdminTemplateMixin, TemplateView):
+class CompetitionResultsView(CommitteeMixin, AwardsAdminTemplateMixin, TemplateView):
     header_icon = "tasks"
     template_name = "awards/admin/competition_results.html"
 

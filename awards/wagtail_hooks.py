@@ -87,9 +87,17 @@ def competitions_on_home(request, home_page):
 @hooks.register(ME_PANELS_HOOK)
 def my_ballots(request):
     ballots = list(Ballot.objects.filter(voter=request.user).select_related("competition").order_by("-cast_at")[:20])
-    if not ballots:
+    objections = list(
+        Objection.objects.filter(author=request.user).select_related("competition").order_by("-raised_at")[:20]
+    )
+    if not ballots and not objections:
         return None
-    return MePanel(order=40, title="我的评选投票", template="awards/me_panel.html", context={"ballots": ballots})
+    return MePanel(
+        order=40,
+        title="我的评选",
+        template="awards/me_panel.html",
+        context={"ballots": ballots, "objections": objections},
+    )
 
 
 @hooks.register(PAGE_BADGES_HOOK)

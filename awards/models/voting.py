@@ -72,6 +72,12 @@ class Ballot(models.Model):
         return f"选票 {self.code}"
 
     @property
+    def voter_name(self):
+        member = getattr(self.voter, "member", None)  # the reverse one-to-one raises an AttributeError when absent
+        name = member.name if member else self.voter.get_full_name()
+        return f"{name}（{self.voter.username}）" if name else self.voter.username
+
+    @property
     def short_hash(self):
         return self.client_hash[:12]
 

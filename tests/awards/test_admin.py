@@ -85,7 +85,8 @@ def test_committee_records_how_an_objection_was_handled(
     listing = client.get("/admin/awards/objections/").content.decode()
     assert "张丽华" in listing
     url = f"/admin/awards/objections/edit/{objection.pk}/"
-    assert "请核实照片。" in client.get(url).content.decode()
+    form = client.get(url).content.decode()
+    assert "异议内容" in form and "请核实照片。" in form and "13857512345" in form
 
     response = client.post(url, {"status": "pending", "handling": ""})
     assert response.status_code == 200  # the form again, with errors
@@ -99,6 +100,10 @@ def test_committee_records_how_an_objection_was_handled(
     assert ModelLogEntry.objects.filter(action="awards.objection.handle", object_id=str(objection.pk)).exists()
     assert client.post(f"/admin/awards/objections/delete/{objection.pk}/").status_code in (302, 403)
     assert Objection.objects.filter(pk=objection.pk).exists()
+    # The raiser reads the answer on /me/.
+    client.force_login(member_user)
+    me = client.get("/me/").content.decode()
+    assert "我提出的异议" in me and "异议不成立" in me and "经核查照片属实" in me
 
 
 def test_editor_finalizes_in_the_admin_and_exports_results(

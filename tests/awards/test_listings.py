@@ -26,7 +26,7 @@ def test_home_shows_competitions_open_for_voting_or_in_publicity(client, home_pa
 
 def test_me_has_no_awards_panel_before_voting(client, member_user):
     client.force_login(member_user)
-    assert "我的评选投票" not in client.get("/me/").content.decode()
+    assert "我的评选" not in client.get("/me/").content.decode()
 
 
 def fill(competition, make_entry, organizations, count):

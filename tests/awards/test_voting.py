@@ -35,7 +35,7 @@ def test_member_votes_gets_a_receipt_and_sees_it_on_me(client, competition, entr
     assert ballot.code in html and "有效计票" in html and "一张党费收据背后的故事" in html
 
     me = client.get("/me/").content.decode()
-    assert "我的评选投票" in me and ballot.code in me and "有效计票" in me
+    assert "我的评选" in me and ballot.code in me and "有效计票" in me
 
 
 def test_second_ballot_is_refused_with_409_and_nothing_more_is_stored(client, competition, entries, member_user):
