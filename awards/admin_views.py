@@ -33,6 +33,7 @@ from .services import (
     record_expert_score,
 )
 
+
 class AwardsAdminTemplateMixin(WagtailAdminTemplateMixin):
     """Admin page furniture with a breadcrumb trail ending in this page's title."""
 
@@ -117,7 +118,9 @@ class BallotDetailView(AwardsAdminTemplateMixin, TemplateView):
     def dispatch(self, request, pk):
         if not request.user.has_perm("awards.view_ballot"):
             raise PermissionDenied
-        self.object = get_object_or_404(Ballot.objects.select_related("competition", "voter__member", "quarantined_by"), pk=pk)
+        self.object = get_object_or_404(
+            Ballot.objects.select_related("competition", "voter__member", "quarantined_by"), pk=pk
+        )
         return super().dispatch(request, pk)
 
     def get_page_title(self):

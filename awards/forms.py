@@ -1,7 +1,5 @@
 from django import forms
 
-from .models import Objection
-
 
 class ObjectionForm(forms.Form):
     signature = forms.CharField(label="署名（真实姓名）", max_length=50)
@@ -33,9 +31,3 @@ class QuarantineForm(forms.Form):
 class FinalizeForm(forms.Form):
     note = forms.CharField(label="定案说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     confirm = forms.BooleanField(label="我已核对计票、专家评分和异议处理情况，确认定案（定案后结果不可更改）")
-
-
-class ObjectionHandlingForm(forms.ModelForm):
-    class Meta:
-        model = Objection
-        fields = ["status", "handling"]
