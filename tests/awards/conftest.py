@@ -25,6 +25,30 @@ def windows(phase, now=None):
     return {name: now + offset * DAY for name, offset in zip(names, PHASES[phase], strict=True)}
 
 
+def ensure_site_home():
+    """The default site's home page, built when a transactional test finds the database without its migrated rows.
+
+    On both databases, the serialized-rollback restore of a transactional test that follows a live-server test can
+    leave the Site missing; the threaded and browser tests of this section do not depend on it.
+    """
+    from django.contrib.auth.models import Group
+    from wagtail.models import Locale, Page, Site
+
+    from home.models import HomePage
+    from members import roles
+
+    for name in roles.ALL:
+        Group.objects.get_or_create(name=name)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        return site.root_page.specific
+    locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", locale=locale))
+    home = root.add_child(instance=HomePage(title="首页", slug="home", locale=locale))
+    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="机关党建网")
+    return home
+
+
 @pytest.fixture
 def award_index(home_page):
     index = AwardIndexPage(title="评选活动", slug="pingxuan")

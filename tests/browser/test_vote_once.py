@@ -1,38 +1,22 @@
 import pytest
 
 from awards.models import Ballot
-from tests.awards.conftest import windows
+from tests.awards.conftest import ensure_site_home, windows
 from tests.conftest import PASSWORD
 
 """Voting in a browser.
 
-On SQLite, once Playwright's session browser has served a live-server test, the serialized-rollback restore of the
-next transactional test leaves the database without its migrated rows (the Site is missing). So this test does not
-rely on the restore: it builds the site root it needs when it is missing, and the file sorts after the member
-journey, which does rely on it.
+On SQLite, after a live-server test, the serialized-rollback restore of the next transactional test can leave the
+database without its migrated rows (the Site is missing). So this test does not rely on the restore: it builds the
+site root it needs when it is missing, and the file sorts after the member journey, which does rely on it.
 """
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
 def site_home(transactional_db):
-    from django.contrib.auth.models import Group
-    from wagtail.models import Locale, Page, Site
-
-    from home.models import HomePage
-    from members import roles
-
-    for name in roles.ALL:
-        Group.objects.get_or_create(name=name)
-    site = Site.objects.filter(is_default_site=True).first()
-    if site is not None:
-        return site.root_page.specific
-    locale, _ = Locale.objects.get_or_create(language_code="zh-hans")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", locale=locale))
-    home = root.add_child(instance=HomePage(title="首页", slug="home", locale=locale))
-    Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="机关党建网")
-    return home
+    return ensure_site_home()
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""One ballot per voter, also when several arrive at the same instant (PostgreSQL, real threads and connections)."""
+"""One ballot per voter, also when several arrive at the same instant (PostgreSQL, real threads and connections).
+
+This file lives in tests/concurrency/ rather than tests/awards/ so that it runs after tests/browser/: run before the
+member journey's live-server test, it left that test a database whose serialized-rollback restore was broken (a
+foreign key to django_content_type failed). Its own fixtures build the site root when the restore left none.
+"""
 
 import threading
 
