@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "home",
     "disclosures",
     "volunteers",
+    "awards",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",

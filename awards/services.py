@@ -1,0 +1,457 @@
+"""The rules of 十佳评选 that span models. Views, admin views and the demo content call these, never the models directly.
+
+Every refusal raises an AwardError carrying a Chinese message and the HTTP status a view should answer with.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from wagtail.log_actions import log
+
+from members.models import Organization
+from members.scope import member_organizations
+
+from .models import (
+    Ballot,
+    BallotChoice,
+    CompetitionPage,
+    EntryPage,
+    ExpertScore,
+    Finalization,
+    FinalResult,
+    Objection,
+)
+
+CENT = Decimal("0.01")
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone without confusion
+MAX_PENDING_OBJECTIONS = 5
+
+
+class AwardError(Exception):
+    status = 400
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class InvalidInput(AwardError):
+    status = 400
+
+
+class NotAllowed(AwardError):
+    status = 403
+
+
+class Conflict(AwardError):
+    status = 409
+
+
+class AlreadyVoted(Conflict):
+    pass
+
+
+class TooMany(AwardError):
+    status = 429
+
+
+# --- ballots -----------------------------------------------------------------------------------------------
+
+
+def new_ballot_code():
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def client_address(request):
+    """The client's address as our own reverse proxy saw it: the last X-Forwarded-For hop, else REMOTE_ADDR."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    return hops[-1] if hops else request.META.get("REMOTE_ADDR", "")
+
+
+def client_hash(competition, address):
+    """A keyed hash of the address, per competition: ballots from one address can be grouped, never traced back."""
+    if not address:
+        return ""
+    return salted_hmac("awards.ballot.client-address", f"{competition.pk}:{address}", algorithm="sha256").hexdigest()
+
+
+def parse_entry_ids(values):
+    ids = []
+    for value in values:
+        value = str(value).strip()
+        if not value.isdigit() or len(value) > 18:
+            raise InvalidInput("选票内容无效，请刷新页面后重新选择。")
+        ids.append(int(value))
+    return ids
+
+
+def cast_ballot(competition, voter, entry_ids, address="", now=None):
+    """Store one ballot with its choices, or refuse it and store nothing.
+
+    The database's unique constraints refuse a second ballot from the same voter (per day, where the rules say
+    so), also when two arrive at the same instant: the loser's insert fails and he is told he has voted.
+    """
+    now = now or timezone.now()
+    if competition.is_finalized or now >= competition.voting_end:
+        raise NotAllowed("本次评选投票已经结束。")
+    if now < competition.voting_start:
+        raise NotAllowed("本次评选投票尚未开始。")
+    if not competition.user_may_vote(voter):
+        if competition.electorate == CompetitionPage.Electorate.MEMBERS:
+            raise NotAllowed("本次评选仅限在册党员投票。")
+        raise NotAllowed("请先登录后投票。")
+    ids = parse_entry_ids(entry_ids)
+    if not ids:
+        raise InvalidInput("请至少选择一个作品。")
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("同一作品只能选择一次。")
+    if len(ids) > competition.choices_per_ballot:
+        raise InvalidInput(f"每张选票最多选择 {competition.choices_per_ballot} 个作品，您选择了 {len(ids)} 个。")
+    valid = set(EntryPage.objects.live().child_of(competition).filter(pk__in=ids).values_list("pk", flat=True))
+    if valid != set(ids):
+        raise InvalidInput("所选作品不属于本次评选，请刷新页面后重新选择。")
+
+    day = competition.voting_day(now)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    competition=competition,
+                    voter=voter,
+                    voting_day=day,
+                    code=new_ballot_code(),
+                    cast_at=now,
+                    client_hash=client_hash(competition, address),
+                )
+                BallotChoice.objects.bulk_create([BallotChoice(ballot=ballot, entry_id=entry_id) for entry_id in ids])
+            return ballot
+        except IntegrityError:
+            existing = Ballot.objects.filter(competition=competition, voter=voter, voting_day=day).first()
+            if existing is not None:
+                if day is None:
+                    raise AlreadyVoted(f"您已经在本次评选中投过票（凭证号 {existing.code}），每人限投一次。") from None
+                raise AlreadyVoted(f"您今天已经投过票（凭证号 {existing.code}），请明天再来。") from None
+            # Otherwise the receipt code collided (about one in 10^18): draw another.
+    raise Conflict("投票未能保存，请稍后再试。")
+
+
+def quarantine_ballot(ballot, user, reason, now=None):
+    """Take a suspicious ballot out of the count. It stays, with the reason, in the table and in the audit log."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("请填写隔离原因。")
+    with transaction.atomic():
+        ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+        if not ballot.is_counted:
+            raise Conflict("这张选票已被隔离。")
+        if Finalization.objects.filter(competition_id=ballot.competition_id).exists():
+            raise Conflict("评选已定案，选票不能再隔离。")
+        ballot.status = Ballot.Status.QUARANTINED
+        ballot.quarantine_reason = reason
+        ballot.quarantined_by = user
+        ballot.quarantined_at = now or timezone.now()
+        ballot.save(update_fields=["status", "quarantine_reason", "quarantined_by", "quarantined_at"])
+        log(instance=ballot, action="awards.ballot.quarantine", user=user, data={"code": ballot.code, "reason": reason})
+    return ballot
+
+
+# --- expert scores ---------------------------------------------------------------------------------------------
+
+
+def expert_home_organization(user):
+    """The unit (单位) an expert works in: the deepest of his organizations of kind 单位, else his branch."""
+    organizations = sorted(member_organizations(user), key=lambda organization: organization.path)
+    if not organizations:
+        return None
+    units = [organization for organization in organizations if organization.kind == Organization.Kind.UNIT]
+    return (units or organizations)[-1]
+
+
+def has_conflict(home_organization, entry):
+    """An expert does not score an entry nominated by his own unit or any of its sub-organizations."""
+    if home_organization is None:
+        return False
+    return entry.nominating_organization.path.startswith(home_organization.path)
+
+
+def is_expert(user, competition):
+    return bool(competition.expert_group_id) and user.groups.filter(pk=competition.expert_group_id).exists()
+
+
+def record_expert_score(competition, entry, expert, score, comment="", now=None):
+    now = now or timezone.now()
+    if not is_expert(expert, competition):
+        raise NotAllowed("您不是本次评选的评审专家。")
+    if not competition.scoring_open(now):
+        raise NotAllowed("现在不是专家评分时间（推荐截止后至公示开始前）。")
+    if entry.get_parent().pk != competition.pk:
+        raise InvalidInput("该作品不属于本次评选。")
+    if has_conflict(expert_home_organization(expert), entry):
+        raise NotAllowed(f"《{entry.title}》由您所在单位推荐，须回避评分。")
+    try:
+        score = Decimal(str(score)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except ArithmeticError:
+        raise InvalidInput("评分必须是数字。") from None
+    if not (0 <= score <= competition.max_score):
+        raise InvalidInput(f"评分应在 0 到 {competition.max_score} 分之间。")
+    result, _ = ExpertScore.objects.update_or_create(
+        entry=entry,
+        expert=expert,
+        defaults={"competition": competition, "score": score, "comment": comment.strip()[:500], "scored_at": now},
+    )
+    return result
+
+
+# --- results ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    entry: EntryPage
+    votes: int
+    expert_average: Decimal | None
+    expert_count: int
+    public_part: Decimal
+    expert_part: Decimal
+    total: Decimal
+    rank: int = 0
+    is_winner: bool = False
+
+
+@dataclass
+class Results:
+    rows: list
+    highest_votes: int
+    counted_ballots: int
+    quarantined_ballots: int
+    public_weight: int
+    max_score: int
+    final: bool = False
+    finalization: Finalization | None = None
+    votes_by_entry: dict = field(default_factory=dict)
+
+    @property
+    def expert_weight(self):
+        return 100 - self.public_weight
+
+    @property
+    def winners(self):
+        return [row for row in self.rows if row.is_winner]
+
+
+def _ballot_counts(competition):
+    counts = dict(Ballot.objects.filter(competition=competition).values_list("status").annotate(n=Count("pk")))
+    return counts.get(Ballot.Status.COUNTED, 0), counts.get(Ballot.Status.QUARANTINED, 0)
+
+
+def vote_tally(competition):
+    """{entry id: votes} from counted ballots only: quarantined ballots never count."""
+    return dict(
+        BallotChoice.objects.filter(ballot__competition=competition, ballot__status=Ballot.Status.COUNTED)
+        .values_list("entry_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def final_score(votes, highest_votes, expert_average, public_weight, max_score):
+    """public share × (votes / highest votes) + expert share × (expert average / maximum score), in points of 100."""
+    public_part = Decimal(0)
+    if highest_votes:
+        public_part = (Decimal(public_weight) * votes / highest_votes).quantize(CENT, rounding=ROUND_HALF_UP)
+    expert_part = Decimal(0)
+    if expert_average is not None:
+        expert_part = (Decimal(100 - public_weight) * expert_average / max_score).quantize(CENT, rounding=ROUND_HALF_UP)
+    return public_part, expert_part, public_part + expert_part
+
+
+def compute_results(competition, entries=None):
+    """The live results: from counted ballots and the experts' scores, ranked by the weighted score."""
+    entries = list(entries if entries is not None else competition.entries())
+    votes = vote_tally(competition)
+    scores = {
+        row["entry_id"]: (Decimal(str(row["average"])).quantize(CENT, rounding=ROUND_HALF_UP), row["n"])
+        for row in ExpertScore.objects.filter(competition=competition)
+        .values("entry_id")
+        .annotate(average=Avg("score"), n=Count("pk"))
+    }
+    highest = max((votes.get(entry.pk, 0) for entry in entries), default=0)
+    rows = []
+    for entry in entries:
+        average, count = scores.get(entry.pk, (None, 0))
+        entry_votes = votes.get(entry.pk, 0)
+        public_part, expert_part, total = final_score(
+            entry_votes, highest, average, competition.public_weight, competition.max_score
+        )
+        rows.append(ResultRow(entry, entry_votes, average, count, public_part, expert_part, total))
+    rows.sort(key=lambda row: (-row.total, -row.votes, -(row.expert_average or 0), row.entry.path))
+    for position, row in enumerate(rows, start=1):
+        row.rank = position
+        row.is_winner = position <= competition.winner_count and row.total > 0
+    counted, quarantined = _ballot_counts(competition)
+    return Results(
+        rows=rows,
+        highest_votes=highest,
+        counted_ballots=counted,
+        quarantined_ballots=quarantined,
+        public_weight=competition.public_weight,
+        max_score=competition.max_score,
+        votes_by_entry=votes,
+    )
+
+
+def competition_results(competition, entries=None):
+    """The frozen results once the competition is finalized, else the live ones."""
+    if not competition.is_finalized:
+        return compute_results(competition, entries)
+    finalization = competition.finalization
+    stored = (
+        FinalResult.objects.filter(competition=competition)
+        .select_related("entry", "entry__nominating_organization")
+        .order_by("rank")
+    )
+    rows = [
+        ResultRow(
+            entry=result.entry,
+            votes=result.votes,
+            expert_average=result.expert_average,
+            expert_count=result.expert_count,
+            public_part=result.public_part,
+            expert_part=result.expert_part,
+            total=result.total,
+            rank=result.rank,
+            is_winner=result.is_winner,
+        )
+        for result in stored
+    ]
+    return Results(
+        rows=rows,
+        highest_votes=finalization.highest_votes,
+        counted_ballots=finalization.counted_ballots,
+        quarantined_ballots=finalization.quarantined_ballots,
+        public_weight=finalization.public_weight,
+        max_score=finalization.max_score,
+        final=True,
+        finalization=finalization,
+        votes_by_entry={row.entry.pk: row.votes for row in rows},
+    )
+
+
+# --- publicity and finalization -----------------------------------------------------------------------------
+
+
+def raise_objection(competition, user, signature, content, contact="", entry=None, now=None):
+    now = now or timezone.now()
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed("请先登录后提出异议。")
+    if not competition.publicity_open(now):
+        raise NotAllowed("只能在公示期内提出异议。")
+    signature, content = (signature or "").strip(), (content or "").strip()
+    if not signature or not content:
+        raise InvalidInput("请署真实姓名并填写异议内容。")
+    if entry is not None and entry.get_parent().pk != competition.pk:
+        raise InvalidInput("所涉作品不属于本次评选。")
+    pending = Objection.objects.filter(competition=competition, author=user, status=Objection.Status.PENDING)
+    if pending.count() >= MAX_PENDING_OBJECTIONS:
+        raise TooMany(f"您已有 {MAX_PENDING_OBJECTIONS} 件异议正在处理，请等待处理结果后再提出。")
+    return Objection.objects.create(
+        competition=competition,
+        entry=entry,
+        author=user,
+        signature=signature[:50],
+        contact=(contact or "").strip()[:20],
+        content=content,
+        raised_at=now,
+    )
+
+
+def handle_objection(objection, user, status, handling, now=None):
+    handling = (handling or "").strip()
+    if status not in (Objection.Status.UPHELD, Objection.Status.DISMISSED):
+        raise InvalidInput("请选择处理结论（异议成立或不成立）。")
+    if not handling:
+        raise InvalidInput("请填写处理情况。")
+    objection.status = status
+    objection.handling = handling
+    objection.handled_by = user
+    objection.handled_at = now or timezone.now()
+    objection.save()
+    log(
+        instance=objection,
+        action="awards.objection.handle",
+        user=user,
+        data={"status": objection.get_status_display(), "handling": handling},
+    )
+    return objection
+
+
+def finalize_competition(competition, user, note="", now=None):
+    """定案: freeze the results and mark the winners. Only once, after publicity, with every objection handled."""
+    now = now or timezone.now()
+    if competition.is_finalized:
+        raise Conflict("本次评选已经定案。")
+    if now < competition.publicity_end:
+        raise Conflict("公示期尚未结束，不能定案。")
+    pending = Objection.objects.filter(competition=competition, status=Objection.Status.PENDING).count()
+    if pending:
+        raise Conflict(f"尚有 {pending} 件异议未处理，处理完毕后才能定案。")
+    results = compute_results(competition)
+    try:
+        with transaction.atomic():
+            finalization = Finalization.objects.create(
+                competition=competition,
+                finalized_at=now,
+                finalized_by=user,
+                public_weight=competition.public_weight,
+                max_score=competition.max_score,
+                highest_votes=results.highest_votes,
+                counted_ballots=results.counted_ballots,
+                quarantined_ballots=results.quarantined_ballots,
+                note=note.strip(),
+            )
+            FinalResult.objects.bulk_create(
+                FinalResult(
+                    competition=competition,
+                    entry=row.entry,
+                    rank=row.rank,
+                    votes=row.votes,
+                    expert_average=row.expert_average,
+                    expert_count=row.expert_count,
+                    public_part=row.public_part,
+                    expert_part=row.expert_part,
+                    total=row.total,
+                    is_winner=row.is_winner,
+                )
+                for row in results.rows
+            )
+            log(
+                instance=competition,
+                action="awards.competition.finalize",
+                user=user,
+                data={"winners": [row.entry.title for row in results.winners]},
+            )
+    except IntegrityError:
+        raise Conflict("本次评选已经定案。") from None
+    competition.finalization = finalization
+    return finalization
+
+
+def winner_badges(page_ids):
+    """{page id: [(label, competition)]} for pages that a winning entry of a finalized competition points at."""
+    winners = (
+        FinalResult.objects.filter(is_winner=True, entry__related_page_id__in=page_ids, entry__live=True)
+        .select_related("competition", "entry")
+        .order_by("competition__voting_start")
+    )
+    badges = {}
+    for result in winners:
+        badges.setdefault(result.entry.related_page_id, []).append(result.competition)
+    return badges
