@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include(accounts_urls)),
     path("me/", home_views.me, name="me"),
     path("display-mode/", home_views.toggle_large_text, name="toggle_large_text"),
+    path("learning/", include("learning.urls")),
 ]
 
 if settings.DEBUG:

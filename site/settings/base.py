@@ -17,6 +17,8 @@ INSTALLED_APPS = [
     # Our apps: members is the floor, home stands on it, the sections stand on both.
     "members",
     "home",
+    "learning",
+    "wagtailmedia",
     "wagtail.contrib.settings",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
