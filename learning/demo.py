@@ -5,6 +5,7 @@ demo audio made here (a soft tone: no file is downloaded), and credits spread ov
 reports show some complete, most on their way and some behind.
 """
 
+import datetime
 import io
 import math
 import random
@@ -30,6 +31,7 @@ from .models import (
     MicroLessonIndexPage,
     MicroLessonPage,
     StudyProgress,
+    TestAttempt,
 )
 
 P = "<p>{}</p>".format
@@ -292,7 +294,14 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
     }
     editor = User.objects.filter(username="editor").first()
     now = timezone.now()
-    records, progress_rows = [], []
+    with_test = {lesson.pk for _, lessons in courses for lesson in lessons if lesson.has_test}
+    records, progress_rows, attempts = [], [], []
+
+    def when(month):
+        """A day in the given month of the year, never in the future."""
+        moment = timezone.make_aware(datetime.datetime(year, min(month, 12), rng.randint(5, 25), rng.randint(9, 17)))
+        return min(moment, now)
+
     with Progress("学时记录", len(members), stdout) as progress:
         for member in members:
             progress.advance()
@@ -305,7 +314,7 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                 diligence = rng.betavariate(3, 1.4)
                 lessons_done = [min(4, int(diligence * 5 + rng.random())) for _ in courses]
                 tests = [done == 4 and rng.random() < 0.8 for done in lessons_done]
-                meetings = 4 + int(diligence * 9 + rng.random() * 2)
+                meetings = 6 + int(diligence * 9 + rng.random() * 2)
             for (course, lessons), done, passed in zip(courses, lessons_done, tests, strict=True):
                 for lesson in lessons[:done]:
                     records.append(
@@ -317,8 +326,21 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                             page=lesson,
                             course=course,
                             reason=f"课程学习：完成《{lesson.title}》",
+                            created_at=when(rng.randint(3, now.month)),
                         )
                     )
+                    if lesson.pk in with_test:
+                        attempts.append(
+                            TestAttempt(
+                                member=member,
+                                page=lesson,
+                                question_ids=[],
+                                score=100,
+                                correct_count=3,
+                                passed=True,
+                                submitted_at=now,
+                            )
+                        )
                     progress_rows.append(
                         StudyProgress(
                             member=member,
@@ -350,12 +372,14 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                             page=course,
                             course=course,
                             reason=f"课程测试：通过《{course.title}》测试",
+                            created_at=when(now.month),
                         )
                     )
             granted_by = secretaries.get(member.organization_id) or editor
-            for month in range(1, meetings + 1):
-                activity, reason, points = MANUAL_ACTIVITIES[0 if month % 3 else rng.randrange(1, 3)]
-                if month == 9 and rng.random() < 0.3:
+            for event in range(meetings):
+                month = 1 + event * now.month // meetings  # spread over the months gone by
+                activity, reason, points = MANUAL_ACTIVITIES[rng.randrange(1, 3) if event % 3 == 2 else 0]
+                if event == meetings - 1 and rng.random() < 0.3:
                     activity, reason, points = MANUAL_ACTIVITIES[3]
                 records.append(
                     CreditRecord(
@@ -364,8 +388,9 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                         points=points,
                         source=CreditRecord.Source.MANUAL,
                         activity=activity,
-                        reason=reason.format(month=min(month, 11)),
+                        reason=reason.format(month=month),
                         granted_by=granted_by,
+                        created_at=when(month),
                     )
                 )
             for lesson in micro_lessons:
@@ -378,6 +403,7 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                             source=CreditRecord.Source.MICRO_LESSON,
                             page=lesson,
                             reason=f"微型党课：完成《{lesson.title}》",
+                            created_at=when(rng.randint(1, now.month)),
                         )
                     )
                     progress_rows.append(
@@ -391,6 +417,7 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                     )
     CreditRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
     StudyProgress.objects.bulk_create(progress_rows, batch_size=2000, ignore_conflicts=True)
+    TestAttempt.objects.bulk_create(attempts, batch_size=2000)
     return len(records)
 
 

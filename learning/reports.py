@@ -101,7 +101,7 @@ def year_courses(year):
         CoursePage.objects.live()
         .filter(year=year)
         .annotate(with_test=Exists(CourseQuestion.objects.filter(page=OuterRef("pk"))))
-        .order_by("kind", "path")
+        .order_by("-kind", "path")  # required (必修) first
     )
     lessons = defaultdict(list)
     if courses:

@@ -164,7 +164,7 @@ def record_heartbeat(member, page, *, tab, event, position=None, now=None):
             other = clock.page.title if clock.page_id else "其他课程"
             status = Beat.OTHER_SESSION
             message = f"您正在另一个窗口或设备上学习《{other}》。同一时间只计算一处的学习时间，本页暂不计时。"
-        elif event == "start" or not mine or clock.last_beat_at is None:
+        elif event == "start" or not mine or not running:
             was_gap = mine and clock.last_beat_at is not None and event != "start"
             if event == "pause":
                 if mine:

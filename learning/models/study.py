@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class StudyClock(models.Model):
@@ -139,7 +140,7 @@ class CreditRecord(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    created_at = models.DateTimeField("登记时间", default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = "学时记录"

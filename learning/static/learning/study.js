@@ -17,8 +17,8 @@
   var secondsEl = panel.querySelector("[data-study-seconds]");
   var noteEl = panel.querySelector("[data-study-note]");
   var stateEl = panel.querySelector("[data-study-state]");
-  var bar = panel.querySelector(".study-bar span");
-  var progressbar = panel.querySelector(".study-bar");
+  var bar = panel.querySelector(".progress-bar__fill");
+  var progressbar = panel.querySelector(".progress-bar");
   var done = panel.getAttribute("data-completed") === "1";
   var running = false;
   var timer = null;
