@@ -47,6 +47,8 @@ class TestAttempt(models.Model):
     """One attempt at a test: the questions drawn for it (kept, so that reloading does not draw new ones),
     and, once submitted, the answers and the score."""
 
+    __test__ = False  # not a pytest test class, whatever its name
+
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="test_attempts")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     question_ids = models.JSONField(default=list)
