@@ -33,12 +33,17 @@ class ManualCreditForm(forms.Form):
     reason = forms.CharField(
         label="事由",
         max_length=200,
+        error_messages={"required": "请填写事由。"},
         help_text="例如：2026 年 3 月支部党员大会，学习党的二十届四中全会精神。",
     )
     attachment = forms.FileField(
         label="附件（可选）",
         required=False,
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+        validators=[
+            FileExtensionValidator(
+                ATTACHMENT_EXTENSIONS, message="附件只能是 PDF、图片、Word、Excel、WPS 或 OFD 文件。"
+            )
+        ],
         help_text="签到表、会议记录的照片或扫描件，不超过 10 MB。",
     )
 
