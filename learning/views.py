@@ -185,7 +185,9 @@ def _submit_test(request, member, page):
             continue
         match = ANSWER_FIELD.match(name)
         if not match:
-            return render(request, "learning/test_error.html", {"page": page, "reason": "提交的内容无法识别。"}, status=400)
+            return render(
+                request, "learning/test_error.html", {"page": page, "reason": "提交的内容无法识别。"}, status=400
+            )
         answers[int(match.group(1))] = [value.strip().upper() for value in request.POST.getlist(name)]
     try:
         attempt = services.submit_attempt(attempt, page, answers)
@@ -242,9 +244,7 @@ def my_credits(request):
         SiteSettings.for_request(request),
     )[0]
     records = CreditRecord.objects.filter(member=member, year=year).select_related("granted_by")
-    years = (
-        CreditRecord.objects.filter(member=member).values_list("year", flat=True).distinct().order_by("-year")[:20]
-    )
+    years = CreditRecord.objects.filter(member=member).values_list("year", flat=True).distinct().order_by("-year")[:20]
     return render(
         request, "learning/my_credits.html", {"entry": entry, "records": records, "year": year, "years": years}
     )
@@ -263,9 +263,9 @@ def certificate(request, course_id):
     )[0]
     if course.pk not in {c.pk for c in entry.completed_courses}:
         return render(request, "learning/certificate_missing.html", {"course": course}, status=404)
-    records = CreditRecord.objects.filter(
-        member=member, course=course, source__in=CreditRecord.ONCE_SOURCES
-    ).order_by("created_at")
+    records = CreditRecord.objects.filter(member=member, course=course, source__in=CreditRecord.ONCE_SOURCES).order_by(
+        "created_at"
+    )
     return render(
         request,
         "learning/certificate.html",
@@ -476,6 +476,15 @@ def overview_xlsx(request):
             ]
         )
     data.append(
-        ["合计", "", total.members, total.complete, total.behind, float(total.total), float(total.requirement), f"{total.percent}%"]
+        [
+            "合计",
+            "",
+            total.members,
+            total.complete,
+            total.behind,
+            float(total.total),
+            float(total.requirement),
+            f"{total.percent}%",
+        ]
     )
     return xlsx_response(f"{year}年机关党员学习学时汇总.xlsx", headers, data, title=f"{year}年学时汇总")

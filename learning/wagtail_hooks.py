@@ -18,7 +18,9 @@ from .models import CourseIndexPage, CoursePage, CreditRecord, MicroLessonIndexP
 @hooks.register(HOME_SECTIONS_HOOK)
 def learning_on_home(request, home_page):
     """The newest courses and micro lessons: titles only, which the public may read."""
-    courses = list(CoursePage.objects.live().order_by("-first_published_at").only("pk", "title", "url_path", "year", "kind")[:4])
+    courses = list(
+        CoursePage.objects.live().order_by("-first_published_at").only("pk", "title", "url_path", "year", "kind")[:4]
+    )
     micro_lessons = list(
         MicroLessonPage.objects.live()
         .select_related("lecturer")

@@ -166,7 +166,7 @@ class CourseIndexPage(BasePage):
         return context
 
 
-class CoursePage(TestSettingsMixin, BasePage):
+class CoursePage(TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is the title
     """A course (专题) of lessons, for one year, required or elective, with an optional test after training."""
 
     class Kind(models.TextChoices):
@@ -227,7 +227,7 @@ class CoursePage(TestSettingsMixin, BasePage):
         return context
 
 
-class LessonPage(StudyMaterialMixin, TestSettingsMixin, BasePage):
+class LessonPage(StudyMaterialMixin, TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is the title
     """A lesson of a course: video or audio and/or text, studied online; optionally a test after it."""
 
     parent_page_types = ["learning.CoursePage"]
@@ -286,7 +286,7 @@ class MicroLessonIndexPage(BasePage):
         return context
 
 
-class MicroLessonPage(StudyMaterialMixin, BasePage):
+class MicroLessonPage(StudyMaterialMixin, BasePage):  # noqa: DJ008 - Page.__str__ is the title
     """A micro Party lesson (微型党课): at most 15 minutes, given by a named member for his branch."""
 
     lecturer = models.ForeignKey(
@@ -323,15 +323,15 @@ class MicroLessonPage(StudyMaterialMixin, BasePage):
 
     credit_source = "micro_lesson"
 
-    def clean(self):
-        super().clean()
-        if self.duration_minutes and self.duration_minutes > MICRO_LESSON_MAX_MINUTES:
-            raise ValidationError({"duration_minutes": f"微型党课时长不超过 {MICRO_LESSON_MAX_MINUTES} 分钟。"})
-
     def save(self, *args, **kwargs):
         if self.lecturer_id and not self.lecturer_organization_id:
             self.lecturer_organization_id = self.lecturer.organization_id
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.duration_minutes and self.duration_minutes > MICRO_LESSON_MAX_MINUTES:
+            raise ValidationError({"duration_minutes": f"微型党课时长不超过 {MICRO_LESSON_MAX_MINUTES} 分钟。"})
 
 
 class BaseQuestion(Orderable):

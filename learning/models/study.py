@@ -24,6 +24,9 @@ class StudyClock(models.Model):
         verbose_name = "学习计时"
         verbose_name_plural = "学习计时"
 
+    def __str__(self):
+        return f"{self.member} {self.last_beat_at or '未计时'}"
+
 
 class StudyProgress(models.Model):
     """A member's verified study time on one lesson or micro lesson, where he stopped, and when he completed it."""
@@ -41,6 +44,9 @@ class StudyProgress(models.Model):
         verbose_name = "学习进度"
         verbose_name_plural = "学习进度"
         constraints = [models.UniqueConstraint(fields=["member", "page"], name="learning_progress_once")]
+
+    def __str__(self):
+        return f"{self.member} {self.page_id} {self.seconds} 秒"
 
 
 class TestAttempt(models.Model):
@@ -69,6 +75,9 @@ class TestAttempt(models.Model):
             )
         ]
         indexes = [models.Index(fields=["member", "page", "passed"])]
+
+    def __str__(self):
+        return f"{self.member} {self.page_id} {self.score if self.score is not None else '未提交'}"
 
 
 def attachment_path(instance, filename):

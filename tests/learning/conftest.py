@@ -57,7 +57,10 @@ def learning(home_page):
     index.add_child(instance=course)
     publish(course)
     lesson = LessonPage(
-        title="第一讲：党员的义务", slug="yiwu", duration_minutes=30, body=f"<p>{SECRET_LESSON_TEXT}</p>",
+        title="第一讲：党员的义务",
+        slug="yiwu",
+        duration_minutes=30,
+        body=f"<p>{SECRET_LESSON_TEXT}</p>",
         questions_per_attempt=2,
     )
     course.add_child(instance=lesson)

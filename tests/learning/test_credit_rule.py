@@ -21,7 +21,7 @@ def test_the_editor_may_set_a_lesson_credit():
 
 
 def test_a_passed_course_test_adds_half_a_credit():
-    assert COURSE_TEST_CREDIT == Decimal("0.5")
+    assert Decimal("0.5") == COURSE_TEST_CREDIT
 
 
 def test_completion_needs_eighty_percent_of_the_duration_by_default(study_settings):

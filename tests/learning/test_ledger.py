@@ -46,7 +46,12 @@ def test_simultaneous_completions_grant_one_credit(learning, member):
 
     def complete(index):
         return grant_credit(
-            member, source="lesson", points=lesson.credit, reason="课程学习：完成", page=lesson, course=learning["course"]
+            member,
+            source="lesson",
+            points=lesson.credit,
+            reason="课程学习：完成",
+            page=lesson,
+            course=learning["course"],
         )
 
     results, errors = run_together(8, complete)

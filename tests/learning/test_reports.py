@@ -49,7 +49,13 @@ def test_me_shows_this_years_credits_against_the_requirement(client, learning, m
     add_records(member, 5, year, "2")
     CreditRecord.objects.create(member=member, year=year, points=Decimal("-1"), source="manual", reason="更正")
     CreditRecord.objects.create(
-        member=member, year=year, points=Decimal("1"), source="lesson", page=learning["lesson"], course=learning["course"], reason="完成"
+        member=member,
+        year=year,
+        points=Decimal("1"),
+        source="lesson",
+        page=learning["lesson"],
+        course=learning["course"],
+        reason="完成",
     )
     CreditRecord.objects.create(member=member, year=year - 1, points=Decimal("30"), source="manual", reason="去年")
     client.force_login(member_user)
