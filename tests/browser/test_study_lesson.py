@@ -1,33 +1,14 @@
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Locale, Page, Site
 
-from home.models import HomePage
 from tests.conftest import PASSWORD
 from tests.learning import conftest as learning_fixtures
 
-learning = learning_fixtures.learning  # the small 网上党校 of the learning tests
-
-
-@pytest.fixture
-def home_page(transactional_db):
-    """The home page, rebuilt if an earlier live-server test left the database flushed.
-
-    On SQLite, pytest-django's session-wide live server shares the in-memory connection, after which
-    serialized rollback no longer restores what migrations created; this file runs after test_member_journey.py
-    for that reason, and rebuilds the root page, home page and site when they are gone.
-    """
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is not None:
-        return site.root_page.specific
-    ContentType.objects.clear_cache()
-    Locale.objects.get_or_create(language_code="zh-hans")
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.add_child(instance=HomePage(title="首页", slug="home"))
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="机关党建网")
-    return home
+# The small 网上党校 of the learning tests, on a home page rebuilt if an earlier live-server test flushed it.
+# This file sorts after test_member_journey.py so that the foundation's test still finds what migrations made.
+learning = learning_fixtures.learning
+home_page = learning_fixtures.home_page
 
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -2,8 +2,11 @@
 micro lesson by a member, all for the current year."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from wagtail.models import Locale, Page, Site
 
+from home.models import HomePage
 from learning.models import (
     CourseIndexPage,
     CoursePage,
@@ -45,6 +48,25 @@ def add_questions(page, model, count, prefix):
         )
     )
     return questions
+
+
+@pytest.fixture
+def home_page(db):
+    """The home page, rebuilt if an earlier test left the database flushed.
+
+    pytest-django's session-wide live server (the browser tests) leaves serialized rollback unable to restore
+    what migrations created, so a transactional test that runs after it (the concurrency tests here, the
+    browser test of this section) finds no site. Rebuild the root page, home page and site then.
+    """
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is not None:
+        return site.root_page.specific
+    ContentType.objects.clear_cache()
+    Locale.objects.get_or_create(language_code="zh-hans")
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
+    home = root.add_child(instance=HomePage(title="首页", slug="home"))
+    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="机关党建网")
+    return home
 
 
 @pytest.fixture

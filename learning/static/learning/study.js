@@ -105,6 +105,8 @@
   }
   document.addEventListener("visibilitychange", update);
   window.addEventListener("pagehide", function () { stop("beacon"); });
-  if (!done && !media) noteEl.textContent = "页面保持在前台即开始计时。";
+  if (!done && !noteEl.textContent.trim()) {
+    noteEl.textContent = media ? "开始播放后计时。" : "页面保持在前台即开始计时。";
+  }
   update();
 })();
