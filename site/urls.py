@@ -24,6 +24,7 @@ urlpatterns = [
     path("notices/", include("disclosures.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("sitemap.xml", sitemap),
+    path("learning/", include("learning.urls")),
 ]
 
 if settings.DEBUG:

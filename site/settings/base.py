@@ -20,6 +20,8 @@ INSTALLED_APPS = [
     "disclosures",
     "volunteers",
     "awards",
+    "learning",
+    "wagtailmedia",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",

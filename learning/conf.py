@@ -1,0 +1,24 @@
+"""The section's settings, with their defaults. Tests shrink them with pytest-django's `settings` fixture."""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+
+def heartbeat_seconds():
+    """How often a studying page reports (seconds)."""
+    return getattr(settings, "LEARNING_HEARTBEAT_SECONDS", 30)
+
+
+def completion_ratio():
+    """The share of a lesson's duration that must be verified study time before it is complete."""
+    return Decimal(str(getattr(settings, "LEARNING_COMPLETION_RATIO", "0.8")))
+
+
+def seconds_per_minute():
+    """Seconds of study per minute of a lesson's stated duration: 60, except in tests that shrink durations."""
+    return Decimal(str(getattr(settings, "LEARNING_SECONDS_PER_MINUTE", 60)))
+
+
+def default_pass_mark():
+    return getattr(settings, "LEARNING_PASS_MARK", 60)

@@ -1,0 +1,497 @@
+"""Demo content of 在线学习 (called by `manage.py seed_demo` through DEMO_CONTENT_HOOK). Seeded and idempotent.
+
+Three courses of four lessons for the current year with tests, eight micro lessons by demo members, short
+demo audio made here (a soft tone: no file is downloaded), and credits spread over the members so that the
+reports show some complete, most on their way and some behind.
+"""
+
+import datetime
+import io
+import math
+import random
+import struct
+import wave
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from wagtailmedia.models import Media
+
+from members.models import Member
+
+from .credits import COURSE_TEST_CREDIT
+from .models import (
+    CourseIndexPage,
+    CoursePage,
+    CourseQuestion,
+    CreditRecord,
+    LessonPage,
+    LessonQuestion,
+    MicroLessonIndexPage,
+    MicroLessonPage,
+    StudyProgress,
+    TestAttempt,
+)
+
+P = "<p>{}</p>".format
+
+COURSES = [
+    {
+        "slug": "sizhong-quanhui",
+        "title": "学习贯彻党的二十届四中全会精神",
+        "kind": CoursePage.Kind.REQUIRED,
+        "summary": "深入学习领会党的二十届四中全会精神和“十五五”规划建议，把思想和行动统一到党中央决策部署上来。",
+        "description": P(
+            "2025 年 10 月，党的二十届四中全会在北京举行，审议通过了《中共中央关于制定国民经济和社会发展第十五个五年规划的建议》。"
+        )
+        + P(
+            "本课程分四讲，帮助机关党员全面把握全会精神，结合本单位职能抓好贯彻落实。学完全部章节并通过课程测试，可打印结业证明。"
+        ),
+        "lessons": [
+            ("quanhui-gaishu", "第一讲：全会的主要精神", 35, True),
+            ("shiwuwu-guihua", "第二讲：“十五五”时期经济社会发展的主要目标", 40, False),
+            ("jiguan-zuoyong", "第三讲：机关党员在贯彻落实中走在前、作表率", 20, False),
+            ("jiehe-shiji", "第四讲：结合本职工作抓好贯彻落实", 12, False),
+        ],
+        "questions": [
+            (
+                "single",
+                "党的二十届四中全会审议通过了《中共中央关于制定国民经济和社会发展第（　）个五年规划的建议》。",
+                "十三\n十四\n十五\n十六",
+                "C",
+                "全会审议通过了关于制定“十五五”规划的建议。",
+            ),
+            ("true_false", "党的二十届四中全会于 2025 年 10 月在北京举行。", "", "对", ""),
+            ("true_false", "“十五五”时期是基本实现社会主义现代化夯实基础、全面发力的关键时期。", "", "对", ""),
+            (
+                "single",
+                "我国基本实现社会主义现代化的目标年份是（　）。",
+                "2025 年\n2030 年\n2035 年\n2050 年",
+                "C",
+                "到 2035 年基本实现社会主义现代化。",
+            ),
+            (
+                "multiple",
+                "机关党员学习贯彻全会精神，应当做到（　）。",
+                "原原本本学习全会文件\n结合本单位职能抓落实\n只在会议上传达，不必联系实际\n在服务群众中作表率",
+                "ABD",
+                "学习要联系实际，落到本职工作中。",
+            ),
+            ("true_false", "学习全会精神只是领导干部的事，普通党员可以不学。", "", "错", "全体党员都要认真学习。"),
+        ],
+    },
+    {
+        "slug": "dangzhang-danggui-dangji",
+        "title": "党章党规党纪",
+        "kind": CoursePage.Kind.REQUIRED,
+        "summary": "学党章、明党规、守党纪，把纪律和规矩挺在前面。",
+        "description": P(
+            "党章是党的根本大法，是全党必须遵循的总规矩。本课程围绕党章、《中国共产党支部工作条例（试行）》和《中国共产党纪律处分条例》，讲解党员的义务和权利、组织生活制度和纪律要求。"
+        ),
+        "lessons": [
+            ("dangzhang-yiwu", "第一讲：党员的八项义务和八项权利", 30, True),
+            ("zuzhi-shenghuo", "第二讲：“三会一课”与主题党日", 25, True),
+            ("jilv-chufen", "第三讲：党的纪律处分条例要点", 45, False),
+            ("lianjie-zilv", "第四讲：廉洁自律从日常做起", 15, False),
+        ],
+        "questions": [
+            (
+                "multiple",
+                "“三会一课”中的“三会”是指（　）。",
+                "支部党员大会\n支部委员会\n党小组会\n党员代表大会",
+                "ABC",
+                "",
+            ),
+            ("single", "预备党员的预备期为（　）。", "半年\n一年\n两年\n三年", "B", "党章规定预备期为一年。"),
+            (
+                "single",
+                "党员的党龄从（　）算起。",
+                "递交入党申请书之日\n支部大会通过之日\n预备期满转为正式党员之日\n上级党委批准之日",
+                "C",
+                "",
+            ),
+            ("true_false", "党员无正当理由，连续 6 个月不交纳党费，就被认为是自行脱党。", "", "对", "见党章第九条。"),
+            ("true_false", "党支部应当每月相对固定 1 天开展主题党日。", "", "对", ""),
+            ("single", "留党察看处分的期限最长不超过（　）。", "半年\n一年\n两年\n三年", "C", ""),
+        ],
+    },
+    {
+        "slug": "jiguan-dangjian-yewu",
+        "title": "机关党建业务知识",
+        "kind": CoursePage.Kind.ELECTIVE,
+        "summary": "面向党务干部和党员的机关党建基本业务：组织设置、组织生活、党员教育管理。",
+        "description": P(
+            "本课程介绍机关党组织设置、党支部日常工作、党员教育管理和党费收缴等基本业务，帮助新任党务干部和党员尽快熟悉机关党建工作。"
+        ),
+        "lessons": [
+            ("zuzhi-shezhi", "第一讲：机关党组织的设置", 30, False),
+            ("zhibu-gongzuo", "第二讲：党支部工作的基本任务", 30, False),
+            ("jiaoyu-guanli", "第三讲：党员教育管理与学时要求", 20, False),
+            ("dangfei-shoujiao", "第四讲：党费收缴、使用和管理", 14, False),
+        ],
+        "questions": [
+            ("true_false", "凡是有正式党员 3 人以上的单位，都应当成立党的基层组织。", "", "对", ""),
+            ("single", "正式党员不足（　）人的党支部，不设支部委员会，设 1 名书记。", "3\n5\n7\n9", "C", ""),
+            (
+                "single",
+                "党员每年集中学习培训时间一般不少于（　）学时。",
+                "16\n24\n32\n56",
+                "C",
+                "党组织书记和班子成员不少于 56 学时。",
+            ),
+            (
+                "true_false",
+                "党员学习时间越长，在网站上的排名越靠前，应当鼓励党员比拼在线时长。",
+                "",
+                "错",
+                "本站不做在线时长排名，学时只认定完成的课程和通过的测试。",
+            ),
+            (
+                "multiple",
+                "党支部日常工作包括（　）。",
+                "组织召开“三会一课”\n开展党员教育管理\n按规定收缴党费\n代替行政决定单位人事",
+                "ABC",
+                "",
+            ),
+        ],
+    },
+]
+
+LESSON_TEXT = [
+    "本讲结合原文，梳理{title}的主要内容和精神实质，帮助党员把握重点、理解要义。",
+    "学习时可以联系本单位、本岗位的实际，想一想：在日常工作中怎样把学习成果转化为推动工作的实际行动？",
+    "建议党员在学习后参加支部组织的交流研讨，把学习体会带到“三会一课”和主题党日中去。",
+]
+LESSON_QUESTIONS = [
+    ("true_false", "学习后应当联系本职工作，把学习成果转化为实际行动。", "", "对", ""),
+    (
+        "single",
+        "下列做法中，最符合学以致用要求的是（　）。",
+        "只抄笔记\n结合岗位找差距、定措施\n把学习任务交给他人完成\n只在考试前突击学习",
+        "B",
+        "",
+    ),
+    (
+        "true_false",
+        "网上学习只要挂着页面不看，也能算作认真学习。",
+        "",
+        "错",
+        "学习时间只在页面在前台、正在学习时计算。",
+    ),
+]
+
+MICRO_LESSONS = [
+    ("caizheng-minsheng", "一张财政报表里的民生温度", "secretary", 14),
+    ("dangzhang-xiaoshi", "学党章、守规矩，从身边小事做起", "member", 10),
+    ("qunzhong-xiaoshi", "把群众的“小事”当成机关的“大事”", "member2", 12),
+    ("hongse-jiashu", "从红色家书中汲取信仰力量", None, 15),
+    ("lianjie-jiafeng", "廉洁从家风开始", None, 9),
+    ("zuiduo-paoyici", "“最多跑一次”背后的担当", None, 11),
+    ("rudang-zhiyuanshu", "一名老党员的入党志愿书", None, 13),
+    ("shenbian-bangyang", "学习身边的优秀共产党员", None, 8),
+]
+MICRO_TEXT = [
+    "这堂微型党课由{name}同志主讲。{title}，讲的是发生在我们身边的事。",
+    "党课不在长短，贵在真情实感。主讲人结合自己的工作经历，谈了对党员身份的认识和在岗位上发挥先锋模范作用的体会。",
+]
+
+MANUAL_ACTIVITIES = [
+    (CreditRecord.Activity.MEETINGS, "{month}月支部党员大会暨党课", Decimal("2")),
+    (CreditRecord.Activity.PARTY_DAY, "{month}月主题党日活动", Decimal("2")),
+    (CreditRecord.Activity.GROUP_STUDY, "{month}月机关集中学习", Decimal("3")),
+    (CreditRecord.Activity.PARTY_SCHOOL, "县委党校{month}月党员轮训班", Decimal("8")),
+]
+
+
+def tone_wav(seconds, frequency, rate=8000):
+    """A quiet tone that rises and falls: a stand-in for a recorded lecture (8-bit mono WAV)."""
+    frames = bytearray()
+    for n in range(int(seconds * rate)):
+        t = n / rate
+        envelope = 0.5 - 0.5 * math.cos(2 * math.pi * min(t, seconds - t) / 4) if min(t, seconds - t) < 2 else 1
+        sample = 128 + int(40 * envelope * math.sin(2 * math.pi * frequency * t))
+        frames += struct.pack("B", sample)
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(1)
+        wav.setframerate(rate)
+        wav.writeframes(bytes(frames))
+    return buffer.getvalue()
+
+
+def _demo_audio(title, frequency):
+    media = Media.objects.filter(title=title).first()
+    if media is None:
+        media = Media(title=title, type="audio", duration=20)
+        media.file.save(f"demo-{frequency}.wav", ContentFile(tone_wav(20, frequency)), save=False)
+        media.save()
+    return media
+
+
+def _child(parent, model, slug, **fields):
+    page = model.objects.child_of(parent).filter(slug=slug).first()
+    if page is not None:
+        return page, False
+    page = model(slug=slug, **fields)
+    parent.add_child(instance=page)
+    return page, True
+
+
+def _publish(page):
+    page.save_revision().publish()
+
+
+def _add_questions(page, model, questions):
+    for order, (kind, text, options, answer, explanation) in enumerate(questions):
+        question = model(page=page, sort_order=order, kind=kind, text=text, options=options, answer=answer)
+        question.explanation = explanation
+        question.full_clean(exclude=["page"])
+        question.save()
+
+
+def seed_pages(home, year):
+    index, created = _child(
+        home,
+        CourseIndexPage,
+        "learning",
+        title="网上党校",
+        show_in_menus=True,
+        introduction=P(
+            "党员在线学习，学完课程、通过测试即认定学时；学习时间按服务器时钟认定，不做在线时长排名，不搞打卡。"
+        ),
+        summary="机关党员在线学习课程与课后测试。",
+    )
+    if created:
+        _publish(index)
+    courses = []
+    for number, spec in enumerate(COURSES):
+        course, created = _child(
+            index,
+            CoursePage,
+            f"{spec['slug']}-{year}",
+            title=spec["title"],
+            kind=spec["kind"],
+            year=year,
+            summary=spec["summary"],
+            description=spec["description"],
+            questions_per_attempt=5,
+        )
+        if created:
+            _add_questions(course, CourseQuestion, spec["questions"])
+            _publish(course)
+        lessons = []
+        for position, (slug, title, minutes, with_audio) in enumerate(spec["lessons"]):
+            body = "".join(P(text.format(title=title)) for text in LESSON_TEXT)
+            media = _demo_audio(f"{title}（演示音频）", 220 + 40 * (number * 4 + position)) if with_audio else None
+            lesson, created = _child(
+                course,
+                LessonPage,
+                slug,
+                title=title,
+                duration_minutes=minutes,
+                body=body,
+                media=media,
+                summary=f"{spec['title']}{title[:3]}，约 {minutes} 分钟。",
+                questions_per_attempt=3,
+            )
+            if created:
+                if position == 0:  # the first lesson of each course has its own test after training
+                    _add_questions(lesson, LessonQuestion, LESSON_QUESTIONS)
+                _publish(lesson)
+            lessons.append(lesson)
+        courses.append((course, lessons))
+    return courses
+
+
+def seed_micro_lessons(home, rng):
+    index, created = _child(
+        home,
+        MicroLessonIndexPage,
+        "micro-lessons",
+        title="微型党课",
+        show_in_menus=True,
+        introduction=P("党员讲、讲党员：由机关党员自己讲授的微型党课，每课不超过 15 分钟。"),
+        summary="机关党员讲授的微型党课。",
+    )
+    if created:
+        _publish(index)
+    others = list(Member.objects.active().filter(user__username__regex=r"^m\d{4}$").order_by("pk")[:60])
+    today = timezone.localdate()
+    pages = []
+    for number, (slug, title, username, minutes) in enumerate(MICRO_LESSONS):
+        existing = MicroLessonPage.objects.child_of(index).filter(slug=slug).first()
+        if existing:
+            pages.append(existing)
+            continue
+        lecturer = Member.objects.get(user__username=username) if username else others[rng.randrange(len(others))]
+        page, _ = _child(
+            index,
+            MicroLessonPage,
+            slug,
+            title=title,
+            lecturer=lecturer,
+            duration_minutes=minutes,
+            delivered_on=today.replace(month=max(1, today.month - number), day=min(today.day, 28)),
+            body="".join(P(text.format(name=lecturer.name, title=title)) for text in MICRO_TEXT),
+            media=_demo_audio(f"微型党课：{title}（演示音频）", 300 + 30 * number) if number < 2 else None,
+            summary=f"主讲：{lecturer.name}（{lecturer.organization.name}）",
+        )
+        _publish(page)
+        pages.append(page)
+    return pages
+
+
+# How far along each demo account is this year: (lessons done per course, course tests passed, manual events).
+DEMO_ACCOUNT_PLANS = {
+    "member": ([2, 4, 0], [False, True, False], 8),  # behind: some lessons left, few meetings recorded
+    "member2": ([4, 4, 2], [True, True, False], 13),  # complete
+    "secretary": ([4, 4, 4], [True, True, True], 14),  # a secretary owes 56: behind
+}
+
+
+def seed_credits(courses, micro_lessons, rng, year, stdout=None):
+    from dangjian.progress import Progress
+
+    members = list(Member.objects.active().select_related("organization", "user").order_by("pk"))
+    already = set(CreditRecord.objects.values_list("member_id", flat=True).distinct())
+    User = get_user_model()
+    secretaries = {
+        member.organization_id: member.user for member in members if member.is_branch_secretary and member.user
+    }
+    editor = User.objects.filter(username="editor").first()
+    now = timezone.now()
+    with_test = {lesson.pk for _, lessons in courses for lesson in lessons if lesson.has_test}
+    records, progress_rows, attempts = [], [], []
+
+    def when(month):
+        """A day in the given month of the year, never in the future."""
+        moment = timezone.make_aware(datetime.datetime(year, min(month, 12), rng.randint(5, 25), rng.randint(9, 17)))
+        return min(moment, now)
+
+    with Progress("学时记录", len(members), stdout) as progress:
+        for member in members:
+            progress.advance()
+            if member.pk in already:
+                continue
+            username = member.user.username if member.user else ""
+            if username in DEMO_ACCOUNT_PLANS:
+                lessons_done, tests, meetings = DEMO_ACCOUNT_PLANS[username]
+            else:
+                diligence = rng.betavariate(3, 1.4)
+                lessons_done = [min(4, int(diligence * 5 + rng.random())) for _ in courses]
+                tests = [done == 4 and rng.random() < 0.8 for done in lessons_done]
+                meetings = 6 + int(diligence * 9 + rng.random() * 2)
+            for (course, lessons), done, passed in zip(courses, lessons_done, tests, strict=True):
+                for lesson in lessons[:done]:
+                    records.append(
+                        CreditRecord(
+                            member=member,
+                            year=year,
+                            points=lesson.credit,
+                            source=CreditRecord.Source.LESSON,
+                            page=lesson,
+                            course=course,
+                            reason=f"课程学习：完成《{lesson.title}》",
+                            created_at=when(rng.randint(3, now.month)),
+                        )
+                    )
+                    if lesson.pk in with_test:
+                        attempts.append(
+                            TestAttempt(
+                                member=member,
+                                page=lesson,
+                                question_ids=[],
+                                score=100,
+                                correct_count=3,
+                                passed=True,
+                                submitted_at=now,
+                            )
+                        )
+                    progress_rows.append(
+                        StudyProgress(
+                            member=member,
+                            page=lesson,
+                            seconds=lesson.required_seconds,
+                            completed_at=now,
+                            last_note="演示数据",
+                        )
+                    )
+                if done < len(lessons) and username in DEMO_ACCOUNT_PLANS:
+                    # A lesson in progress, to resume.
+                    lesson = lessons[done]
+                    progress_rows.append(
+                        StudyProgress(
+                            member=member,
+                            page=lesson,
+                            seconds=lesson.required_seconds // 3,
+                            position=0,
+                            last_note="已暂停计时。",
+                        )
+                    )
+                if passed and done == len(lessons):
+                    records.append(
+                        CreditRecord(
+                            member=member,
+                            year=year,
+                            points=COURSE_TEST_CREDIT,
+                            source=CreditRecord.Source.COURSE_TEST,
+                            page=course,
+                            course=course,
+                            reason=f"课程测试：通过《{course.title}》测试",
+                            created_at=when(now.month),
+                        )
+                    )
+            granted_by = secretaries.get(member.organization_id) or editor
+            for event in range(meetings):
+                month = 1 + event * now.month // meetings  # spread over the months gone by
+                activity, reason, points = MANUAL_ACTIVITIES[rng.randrange(1, 3) if event % 3 == 2 else 0]
+                if event == meetings - 1 and rng.random() < 0.3:
+                    activity, reason, points = MANUAL_ACTIVITIES[3]
+                records.append(
+                    CreditRecord(
+                        member=member,
+                        year=year,
+                        points=points,
+                        source=CreditRecord.Source.MANUAL,
+                        activity=activity,
+                        reason=reason.format(month=month),
+                        granted_by=granted_by,
+                        created_at=when(month),
+                    )
+                )
+            for lesson in micro_lessons:
+                if rng.random() < 0.25 or (username == "member2" and lesson.slug == "qunzhong-xiaoshi"):
+                    records.append(
+                        CreditRecord(
+                            member=member,
+                            year=year,
+                            points=lesson.credit,
+                            source=CreditRecord.Source.MICRO_LESSON,
+                            page=lesson,
+                            reason=f"微型党课：完成《{lesson.title}》",
+                            created_at=when(rng.randint(1, now.month)),
+                        )
+                    )
+                    progress_rows.append(
+                        StudyProgress(
+                            member=member,
+                            page=lesson,
+                            seconds=lesson.required_seconds,
+                            completed_at=now,
+                            last_note="演示数据",
+                        )
+                    )
+    CreditRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
+    StudyProgress.objects.bulk_create(progress_rows, batch_size=2000, ignore_conflicts=True)
+    TestAttempt.objects.bulk_create(attempts, batch_size=2000)
+    return len(records)
+
+
+def seed_learning(home, seed=2026, stdout=None):
+    rng = random.Random(seed + 5)
+    year = timezone.localdate().year
+    courses = seed_pages(home, year)
+    micro_lessons = seed_micro_lessons(home, rng)
+    seed_credits(courses, micro_lessons, rng, year, stdout)

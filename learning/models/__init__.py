@@ -1,0 +1,24 @@
+from .pages import (
+    CourseIndexPage,
+    CoursePage,
+    CourseQuestion,
+    LessonPage,
+    LessonQuestion,
+    MicroLessonIndexPage,
+    MicroLessonPage,
+)
+from .study import CreditRecord, StudyClock, StudyProgress, TestAttempt
+
+__all__ = [
+    "CourseIndexPage",
+    "CoursePage",
+    "CourseQuestion",
+    "CreditRecord",
+    "LessonPage",
+    "LessonQuestion",
+    "MicroLessonIndexPage",
+    "MicroLessonPage",
+    "StudyClock",
+    "StudyProgress",
+    "TestAttempt",
+]

@@ -1,0 +1,425 @@
+"""The 网上党校 page tree: CourseIndexPage → CoursePage → LessonPage, and MicroLessonIndexPage → MicroLessonPage.
+
+Course and micro-lesson listings, course descriptions and lesson titles are public (the public may see what
+members study); what a lesson teaches (its text, video and audio) is for active members only. `serve` decides,
+through `learning.access.can_study`, and the media file goes through a checked view, never straight from storage.
+"""
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+from wagtail.search import index
+from wagtailmedia.edit_handlers import MediaChooserPanel
+
+from home.models import BasePage
+
+from .. import conf
+from ..credits import RULE_TEXT, lesson_credit
+
+MICRO_LESSON_MAX_MINUTES = 15
+
+
+def current_year():
+    return timezone.localdate().year
+
+
+class TestSettingsMixin(models.Model):
+    """A test after training: how many questions an attempt draws and the pass mark."""
+
+    pass_mark = models.PositiveSmallIntegerField(
+        "及格分数（百分制）",
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="答对题目的百分比达到此分数即为通过，默认 60 分。",
+    )
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        "每次抽题数量",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="每次测试从题库中随机抽取的题目数；题库不足时全部出题。",
+    )
+
+    test_panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("questions_per_attempt")])],
+            heading="测试设置",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_test(self):
+        return self.questions.exists()
+
+
+class StudyMaterialMixin(models.Model):
+    """What a lesson or micro lesson is made of: a video or audio, text, a duration and a credit."""
+
+    media = models.ForeignKey(
+        "wagtailmedia.Media",
+        verbose_name="视频或音频",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = RichTextField("文字内容", blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        "学习时长（分钟）",
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text="视频、音频的播放时长，或阅读文字所需的时间。",
+    )
+    credit_override = models.DecimalField(
+        "学时",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0.25), MaxValueValidator(10)],
+        help_text="留空则按规则认定：" + RULE_TEXT,
+    )
+
+    study_panels = [
+        MediaChooserPanel("media"),
+        FieldPanel("body"),
+        FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("credit_override")]),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def credit(self):
+        return lesson_credit(self.duration_minutes, self.credit_override)
+
+    @property
+    def required_seconds(self):
+        """Verified study time that completes the lesson: a share (80 %) of its duration."""
+        seconds = self.duration_minutes * conf.seconds_per_minute() * conf.completion_ratio()
+        return max(1, math.ceil(seconds))
+
+    @property
+    def media_kind(self):
+        return self.media.type if self.media_id else ""
+
+    def clean(self):
+        super().clean()
+        if not self.media_id and not (self.body or "").strip():
+            raise ValidationError("请选择视频或音频，或填写文字内容。")
+
+    def serve(self, request, *args, **kwargs):
+        """Members study; everyone else gets a page with the title and summary only, rendered by a template
+        that never touches the lesson's text or media."""
+        from ..access import can_study
+
+        if not can_study(request):
+            context = {"page": self, "self": self, "request": request}
+            return TemplateResponse(request, "learning/study_locked.html", context)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..services import study_status
+
+        context = super().get_context(request, *args, **kwargs)
+        context["study"] = study_status(request, self)
+        return context
+
+
+class CourseIndexPage(BasePage):
+    """网上党校: the list of courses, newest year first."""
+
+    introduction = RichTextField("导语", blank=True)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["learning.CoursePage"]
+    max_count = 1
+    template = "learning/course_index_page.html"
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+
+    class Meta:
+        verbose_name = "网上党校"
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        courses = CoursePage.objects.live().child_of(self).order_by("-year", "kind", "-first_published_at")
+        years = sorted(set(courses.values_list("year", flat=True)), reverse=True)
+        year = request.GET.get("year", "")
+        if year.isdigit() and int(year) in years:
+            courses = courses.filter(year=int(year))
+            context["year"] = int(year)
+        context["years"] = years
+        context["rule_text"] = RULE_TEXT
+        context["courses"] = Paginator(courses, 20).get_page(request.GET.get("page"))
+        return context
+
+
+class CoursePage(TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is the title
+    """A course (专题) of lessons, for one year, required or elective, with an optional test after training."""
+
+    class Kind(models.TextChoices):
+        REQUIRED = "required", "必修"
+        ELECTIVE = "elective", "选修"
+
+    class Audience(models.TextChoices):
+        ALL = "all", "全体党员"
+        SECRETARIES = "secretaries", "支部书记和支委委员"
+
+    kind = models.CharField("课程类别", max_length=10, choices=Kind.choices, default=Kind.REQUIRED)
+    year = models.PositiveSmallIntegerField(
+        "学习年度", default=current_year, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    audience = models.CharField("学习对象", max_length=20, choices=Audience.choices, default=Audience.ALL)
+    description = RichTextField("课程介绍", blank=True)
+
+    parent_page_types = ["learning.CourseIndexPage"]
+    subpage_types = ["learning.LessonPage"]
+    template = "learning/course_page.html"
+
+    content_panels = (
+        BasePage.content_panels
+        + [
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("year"), FieldPanel("audience")]),
+            FieldPanel("description"),
+        ]
+        + TestSettingsMixin.test_panels
+        + [InlinePanel("questions", heading="课程测试题库", label="题目")]
+    )
+    search_fields = BasePage.search_fields + [
+        index.SearchField("description"),
+        index.FilterField("year"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = "课程"
+        verbose_name_plural = "课程"
+
+    def lessons(self):
+        return LessonPage.objects.live().child_of(self).order_by("path")
+
+    def applies_to(self, member):
+        return self.audience == self.Audience.ALL or member.needs_secretary_hours
+
+    def get_context(self, request, *args, **kwargs):
+        from ..access import study_member
+        from ..services import course_status
+
+        context = super().get_context(request, *args, **kwargs)
+        member = study_member(request)
+        lessons = list(self.lessons())
+        context["lessons"] = lessons
+        context["member"] = member
+        if member is not None:
+            context["status"] = course_status(member, self, lessons)
+        return context
+
+
+class LessonPage(StudyMaterialMixin, TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is the title
+    """A lesson of a course: video or audio and/or text, studied online; optionally a test after it."""
+
+    parent_page_types = ["learning.CoursePage"]
+    subpage_types = []
+    template = "learning/lesson_page.html"
+
+    content_panels = (
+        BasePage.content_panels
+        + StudyMaterialMixin.study_panels
+        + TestSettingsMixin.test_panels
+        + [InlinePanel("questions", heading="课后测试题库", label="题目")]
+    )
+    # Only the title and summary are indexed: the lesson's text is for members and must not surface in search.
+    search_fields = BasePage.search_fields
+
+    class Meta:
+        verbose_name = "课程章节"
+        verbose_name_plural = "课程章节"
+
+    credit_source = "lesson"
+
+    def course(self):
+        return self.get_parent().specific
+
+
+class MicroLessonIndexPage(BasePage):
+    """微型党课: short lessons given by members themselves, the ones the 十佳微型党课 competition picks from.
+
+    Its own index under the home page, not inside 网上党校: micro lessons belong to no course or year, their
+    lecturers are members rather than the 工委, and the awards section links to them as a collection.
+    """
+
+    introduction = RichTextField("导语", blank=True)
+
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["learning.MicroLessonPage"]
+    max_count = 1
+    template = "learning/micro_lesson_index_page.html"
+
+    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+
+    class Meta:
+        verbose_name = "微型党课栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        context = super().get_context(request, *args, **kwargs)
+        lessons = (
+            MicroLessonPage.objects.live()
+            .child_of(self)
+            .select_related("lecturer", "lecturer_organization")
+            .order_by("-delivered_on", "-first_published_at")
+        )
+        context["lessons"] = Paginator(lessons, 20).get_page(request.GET.get("page"))
+        return context
+
+
+class MicroLessonPage(StudyMaterialMixin, BasePage):  # noqa: DJ008 - Page.__str__ is the title
+    """A micro Party lesson (微型党课): at most 15 minutes, given by a named member for his branch."""
+
+    lecturer = models.ForeignKey(
+        "members.Member", verbose_name="主讲人", on_delete=models.PROTECT, related_name="micro_lessons"
+    )
+    lecturer_organization = models.ForeignKey(
+        "members.Organization",
+        verbose_name="主讲人所在党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="留空则取主讲人当前所在的党组织。",
+    )
+    delivered_on = models.DateField("讲授日期", null=True, blank=True)
+
+    parent_page_types = ["learning.MicroLessonIndexPage"]
+    subpage_types = []
+    template = "learning/micro_lesson_page.html"
+
+    content_panels = (
+        BasePage.content_panels
+        + [
+            FieldRowPanel([FieldPanel("lecturer"), FieldPanel("lecturer_organization")]),
+            FieldPanel("delivered_on"),
+        ]
+        + StudyMaterialMixin.study_panels
+    )
+    search_fields = BasePage.search_fields
+
+    class Meta:
+        verbose_name = "微型党课"
+        verbose_name_plural = "微型党课"
+
+    credit_source = "micro_lesson"
+
+    def save(self, *args, **kwargs):
+        if self.lecturer_id and not self.lecturer_organization_id:
+            self.lecturer_organization_id = self.lecturer.organization_id
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.duration_minutes and self.duration_minutes > MICRO_LESSON_MAX_MINUTES:
+            raise ValidationError({"duration_minutes": f"微型党课时长不超过 {MICRO_LESSON_MAX_MINUTES} 分钟。"})
+
+
+class BaseQuestion(Orderable):
+    """A question of a test: single choice, multiple choice or true/false. The answer never reaches a browser
+    before the attempt is submitted."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "单选题"
+        MULTIPLE = "multiple", "多选题"
+        TRUE_FALSE = "true_false", "判断题"
+
+    LETTERS = "ABCDEFGH"
+    TRUE_FALSE_OPTIONS = ["正确", "错误"]
+
+    kind = models.CharField("题型", max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    text = models.TextField("题目")
+    options = models.TextField("选项", blank=True, help_text="每行一个选项，最多 8 个；判断题不用填写。")
+    answer = models.CharField(
+        "正确答案",
+        max_length=8,
+        help_text="填写选项字母，例如 B；多选题如 ACD；判断题填“对”或“错”。",
+    )
+    explanation = models.TextField("解析", blank=True, help_text="通过测试后向党员显示。")
+
+    panels = [
+        FieldPanel("kind"),
+        FieldPanel("text"),
+        FieldPanel("options"),
+        FieldRowPanel([FieldPanel("answer"), FieldPanel("explanation")]),
+    ]
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order"]
+
+    def __str__(self):
+        return self.text[:40]
+
+    def option_list(self):
+        if self.kind == self.Kind.TRUE_FALSE:
+            return list(self.TRUE_FALSE_OPTIONS)
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    def choices(self):
+        """[(letter, text), ...]: what the member chooses from."""
+        return list(zip(self.LETTERS, self.option_list(), strict=False))
+
+    def correct_letters(self):
+        answer = self.answer.strip().upper()
+        if self.kind == self.Kind.TRUE_FALSE:
+            return {"A"} if answer in {"对", "正确", "A", "T", "√"} else {"B"}
+        return {letter for letter in answer if letter in self.LETTERS}
+
+    def is_correct(self, letters):
+        return set(letters) == self.correct_letters()
+
+    def clean(self):
+        super().clean()
+        answer = (self.answer or "").strip().upper()
+        if self.kind == self.Kind.TRUE_FALSE:
+            if answer not in {"对", "错", "正确", "错误", "A", "B", "T", "F", "√", "×"}:
+                raise ValidationError({"answer": "判断题的正确答案请填“对”或“错”。"})
+            return
+        options = self.option_list()
+        if len(options) < 2 or len(options) > len(self.LETTERS):
+            raise ValidationError({"options": "选择题请填写 2 至 8 个选项，每行一个。"})
+        valid = set(self.LETTERS[: len(options)])
+        letters = [ch for ch in answer if not ch.isspace() and ch not in ",，、"]
+        if not letters or any(letter not in valid for letter in letters):
+            raise ValidationError({"answer": f"正确答案请填写选项字母（{'、'.join(sorted(valid))}）。"})
+        if self.kind == self.Kind.SINGLE and len(set(letters)) != 1:
+            raise ValidationError({"answer": "单选题只能有一个正确答案。"})
+        if self.kind == self.Kind.MULTIPLE and len(set(letters)) < 2:
+            raise ValidationError({"answer": "多选题至少有两个正确答案。"})
+        self.answer = "".join(sorted(set(letters)))
+
+
+class LessonQuestion(BaseQuestion):
+    page = ParentalKey(LessonPage, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(BaseQuestion.Meta):
+        verbose_name = "课后测试题"
+        verbose_name_plural = "课后测试题"
+
+
+class CourseQuestion(BaseQuestion):
+    page = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="questions")
+
+    class Meta(BaseQuestion.Meta):
+        verbose_name = "课程测试题"
+        verbose_name_plural = "课程测试题"

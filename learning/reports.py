@@ -1,0 +1,265 @@
+"""Credits read from the ledger: a member's year, a branch's 台账, the 工委's roll-up.
+
+Every figure is summed from CreditRecord in a fixed number of queries, whatever the number of members or records.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from members.models import Member, Organization
+
+from .models import CoursePage, CourseQuestion, CreditRecord, LessonPage
+
+ZERO = Decimal("0")
+SOURCES = [choice for choice, _ in CreditRecord.Source.choices]
+
+
+def requirement_for(member, site_settings):
+    """学时 a member owes in a year: 56 for branch secretaries and committee members, otherwise 32."""
+    if member.needs_secretary_hours:
+        return site_settings.secretary_annual_credits
+    return site_settings.member_annual_credits
+
+
+def pace_fraction(year, today=None):
+    """The share of the year gone by: a member on pace has at least this share of his requirement."""
+    today = today or timezone.localdate()
+    if year < today.year:
+        return Decimal(1)
+    if year > today.year:
+        return ZERO
+    start = datetime.date(year, 1, 1)
+    days = (datetime.date(year + 1, 1, 1) - start).days
+    return Decimal((today - start).days + 1) / Decimal(days)
+
+
+def _round(value, places="0.01"):
+    return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    done: bool
+    lessons_total: int
+    lessons_done: int
+
+
+@dataclass
+class MemberYear:
+    member: Member
+    year: int
+    requirement: Decimal
+    by_source: dict = field(default_factory=dict)
+    required_courses: Decimal = ZERO  # credits from required courses (lessons and tests)
+    elective_courses: Decimal = ZERO
+    courses: list = field(default_factory=list)  # CourseProgress of the year's courses that apply to him
+    expected: Decimal = ZERO
+
+    @property
+    def total(self):
+        return sum(self.by_source.values(), ZERO)
+
+    @property
+    def percent(self):
+        if not self.requirement:
+            return 100
+        return min(100, int(self.total * 100 / self.requirement))
+
+    @property
+    def complete(self):
+        return self.total >= self.requirement
+
+    @property
+    def behind_by(self):
+        """学时 short of the pace needed to finish by 31 December (0 when on pace)."""
+        return max(ZERO, _round(self.expected - self.total))
+
+    @property
+    def missing_required(self):
+        return [progress.course for progress in self.courses if progress.course.is_required and not progress.done]
+
+    @property
+    def required_done(self):
+        return [progress.course for progress in self.courses if progress.course.is_required and progress.done]
+
+    @property
+    def completed_courses(self):
+        return [progress.course for progress in self.courses if progress.done]
+
+
+def year_courses(year):
+    """The year's live courses with their live lessons' ids (two queries)."""
+    courses = list(
+        CoursePage.objects.live()
+        .filter(year=year)
+        .annotate(with_test=Exists(CourseQuestion.objects.filter(page=OuterRef("pk"))))
+        .order_by("-kind", "path")  # required (必修) first
+    )
+    lessons = defaultdict(list)
+    if courses:
+        condition = reduce(or_, (Q(path__startswith=course.path) for course in courses))
+        for pk, path in LessonPage.objects.live().filter(condition).values_list("pk", "path"):
+            lessons[path[: -LessonPage.steplen]].append(pk)
+    for course in courses:
+        course.lesson_ids = lessons[course.path]
+        course.is_required = course.kind == CoursePage.Kind.REQUIRED
+    return courses
+
+
+def member_years(members, year, site_settings, today=None):
+    """MemberYear for each member of a queryset of members (with their organizations), in five queries."""
+    member_filter = Q(member__in=members.values("pk"))
+    members = list(members)
+    pace = pace_fraction(year, today)
+    courses = year_courses(year)
+
+    sums = defaultdict(lambda: defaultdict(lambda: ZERO))
+    by_kind = defaultdict(lambda: defaultdict(lambda: ZERO))
+    rows = (
+        CreditRecord.objects.filter(member_filter, year=year)
+        .values_list("member_id", "source", "course__kind")
+        .annotate(points=Sum("points"))
+        .order_by()
+    )
+    for member_id, source, kind, points in rows:
+        sums[member_id][source] += points
+        if kind:
+            by_kind[member_id][kind] += points
+
+    course_pages = [pk for course in courses for pk in course.lesson_ids] + [course.pk for course in courses]
+    done = defaultdict(set)
+    if course_pages:
+        credited = CreditRecord.objects.filter(
+            member_filter,
+            source__in=[CreditRecord.Source.LESSON, CreditRecord.Source.COURSE_TEST],
+            page_id__in=course_pages,
+        ).values_list("member_id", "page_id")
+        for member_id, page_id in credited:
+            done[member_id].add(page_id)
+
+    result = []
+    for member in members:
+        requirement = requirement_for(member, site_settings)
+        entry = MemberYear(
+            member=member,
+            year=year,
+            requirement=requirement,
+            by_source={source: sums[member.pk][source] for source in SOURCES},
+            required_courses=by_kind[member.pk][CoursePage.Kind.REQUIRED],
+            elective_courses=by_kind[member.pk][CoursePage.Kind.ELECTIVE],
+            expected=requirement * pace,
+        )
+        pages_done = done[member.pk]
+        for course in courses:
+            if not course.applies_to(member):
+                continue
+            lessons_done = sum(1 for pk in course.lesson_ids if pk in pages_done)
+            finished = (
+                bool(course.lesson_ids)
+                and lessons_done == len(course.lesson_ids)
+                and (course.pk in pages_done or not course.with_test)
+            )
+            entry.courses.append(CourseProgress(course, finished, len(course.lesson_ids), lessons_done))
+        result.append(entry)
+    return result
+
+
+@dataclass
+class RollUp:
+    organization: Organization
+    members: int = 0
+    complete: int = 0
+    behind: int = 0
+    total: Decimal = ZERO
+    requirement: Decimal = ZERO
+    children: list = field(default_factory=list)
+
+    @property
+    def percent(self):
+        return min(100, int(self.total * 100 / self.requirement)) if self.requirement else 0
+
+    @property
+    def complete_percent(self):
+        return self.complete * 100 // self.members if self.members else 0
+
+    def add(self, entry):
+        self.members += 1
+        self.complete += entry.complete
+        self.behind += entry.behind_by > 0
+        self.total += entry.total
+        self.requirement += entry.requirement
+
+
+def overview(year, site_settings, today=None):
+    """Every 片组 and unit, rolled up from every active member's year (a fixed number of queries).
+
+    Returns (groups, committee total): each group RollUp has its units as children.
+    """
+    members = Member.objects.active().select_related("organization")
+    entries = member_years(members, year, site_settings, today)
+    step = Organization.STEP
+    organizations = {
+        org.path: org
+        for org in Organization.objects.filter(kind__in=[Organization.Kind.GROUP, Organization.Kind.UNIT]).only(
+            "pk", "name", "short_name", "path", "kind", "sort_order"
+        )
+    }
+    groups, units = {}, {}
+    committee = RollUp(Organization(name="合计"))
+    for entry in entries:
+        path = entry.member.organization.path
+        committee.add(entry)
+        group = organizations.get(path[: 2 * step])
+        unit = organizations.get(path[: 3 * step])
+        if group is None:
+            continue
+        if group.path not in groups:
+            groups[group.path] = RollUp(group)
+        groups[group.path].add(entry)
+        if unit is not None:
+            if unit.path not in units:
+                units[unit.path] = RollUp(unit)
+                groups[group.path].children.append(units[unit.path])
+            units[unit.path].add(entry)
+    ordered = sorted(groups.values(), key=lambda rollup: (rollup.organization.sort_order, rollup.organization.path))
+    for group in ordered:
+        group.children.sort(key=lambda rollup: (rollup.organization.sort_order, rollup.organization.path))
+    return ordered, committee
+
+
+def chart(groups, pace):
+    """A horizontal bar chart (server-rendered SVG) of each 片组's share of its requirement, with the pace line."""
+    width, label_width, bar_height, gap = 640, 150, 22, 10
+    plot = width - label_width - 50
+    bars = []
+    for index, group in enumerate(groups):
+        y = 10 + index * (bar_height + gap)
+        bars.append(
+            {
+                "label": group.organization.short_name or group.organization.name,
+                "y": y,
+                "text_y": y + bar_height * 0.72,
+                "width": round(plot * group.percent / 100, 1),
+                "value_x": label_width + round(plot * group.percent / 100, 1) + 6,
+                "percent": group.percent,
+            }
+        )
+    height = 20 + len(groups) * (bar_height + gap)
+    return {
+        "width": width,
+        "height": height,
+        "label_width": label_width,
+        "bar_height": bar_height,
+        "plot": plot,
+        "pace_x": label_width + round(plot * float(pace), 1),
+        "pace_percent": int(pace * 100),
+        "bars": bars,
+    }

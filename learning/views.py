@@ -1,0 +1,490 @@
+import mimetypes
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from wagtail.models import Page
+
+from dangjian.excel import xlsx_response
+from home.models import SiteSettings
+from members.models import Member, Organization
+
+from . import access, reports, services
+from .forms import ManualCreditForm
+from .models import CoursePage, CreditRecord, LessonPage, MicroLessonPage, TestAttempt
+
+HEARTBEAT_MAX_BYTES = 2048
+TAB_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+MAX_POSITION = 24 * 3600
+
+
+def _active_member(request):
+    member = access.member_for(request.user)
+    if member is None:
+        raise PermissionDenied("仅限在册党员使用。")
+    return member
+
+
+def _year(request):
+    this_year = timezone.localdate().year
+    value = request.GET.get("year", "")
+    if not value:
+        return this_year
+    if not value.isdigit() or not 2000 <= int(value) <= this_year + 1:
+        raise Http404("年度不正确。")
+    return int(value)
+
+
+# ---------------------------------------------------------------------------------------------- study time
+
+
+def _bad(message, status=400):
+    return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_POST
+def heartbeat(request):
+    """A studying page reports every LEARNING_HEARTBEAT_SECONDS (form-encoded, CSRF-protected POST)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _bad("请求格式不正确。")
+    if length > HEARTBEAT_MAX_BYTES:
+        return _bad("请求内容过大。", status=413)
+    if not request.user.is_authenticated:
+        return _bad("请先登录。", status=403)
+    member = access.member_for(request.user)
+    if member is None:
+        return _bad("仅限在册党员计算学习时间。", status=403)
+    page_id, tab, event = request.POST.get("page", ""), request.POST.get("tab", ""), request.POST.get("event", "")
+    if not page_id.isdigit() or not TAB_PATTERN.match(tab) or event not in services.EVENTS:
+        return _bad("请求格式不正确。")
+    position = None
+    if request.POST.get("position"):
+        try:
+            position = float(request.POST["position"])
+        except ValueError:
+            return _bad("播放位置格式不正确。")
+        if not 0 <= position <= MAX_POSITION:  # also rejects NaN
+            return _bad("播放位置超出范围。")
+    page = Page.objects.live().filter(pk=int(page_id)).specific().first()
+    if not isinstance(page, LessonPage | MicroLessonPage):
+        return _bad("找不到这一课。", status=404)
+    result = services.record_heartbeat(member, page, tab=tab, event=event, position=position)
+    progress = result.progress
+    return JsonResponse(
+        {
+            "status": result.status,
+            "counted": result.counted,
+            "message": result.message,
+            "seconds": progress.seconds,
+            "required": page.required_seconds,
+            "percent": min(100, progress.seconds * 100 // page.required_seconds),
+            "completed": progress.completed_at is not None,
+            "completed_now": result.completed_now,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+@require_GET
+def media_file(request, page_id):
+    """A lesson's video or audio, for those who may study it (never a public storage URL). Supports one byte
+    range, so that players can seek and resume."""
+    page = get_object_or_404(Page.objects.live().specific(), pk=page_id)
+    if not isinstance(page, LessonPage | MicroLessonPage) or not page.media_id:
+        raise Http404
+    if not access.can_study(request):
+        raise PermissionDenied("仅限在册党员学习。")
+    media_file = page.media.file
+    size = media_file.size
+    content_type = mimetypes.guess_type(media_file.name)[0] or "application/octet-stream"
+    match = RANGE_PATTERN.match(request.headers.get("Range", ""))
+    if match and (match.group(1) or match.group(2)):
+        first, last = match.groups()
+        if first:
+            start, end = int(first), min(int(last) if last else size - 1, size - 1)
+        else:
+            start, end = max(0, size - int(last)), size - 1
+        if start > end or start >= size:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        handle = media_file.open("rb")
+        handle.seek(start)
+        data = handle.read(end - start + 1)
+        handle.close()
+        response = HttpResponse(data, status=206, content_type=content_type)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    else:
+        response = FileResponse(media_file.open("rb"), content_type=content_type)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------- tests
+
+
+def _test_page(page_id):
+    page = get_object_or_404(Page.objects.live().specific(), pk=page_id)
+    test_page = services.test_page(page)
+    if test_page is None:
+        raise Http404("这一课没有测试。")
+    return test_page
+
+
+ANSWER_FIELD = re.compile(r"^q(\d{1,12})$")
+MAX_ANSWER_FIELDS = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def take_test(request, page_id):
+    member = _active_member(request)
+    page = _test_page(page_id)
+    if request.method == "POST":
+        return _submit_test(request, member, page)
+    try:
+        attempt = services.start_attempt(member, page)
+    except services.TestNotOpen as error:
+        return render(request, "learning/test_closed.html", {"page": page, "reason": str(error)}, status=409)
+    passed_before = TestAttempt.objects.filter(member=member, page=page, passed=True).exists()
+    return render(
+        request,
+        "learning/test_attempt.html",
+        {
+            "page": page,
+            "attempt": attempt,
+            "questions": services.attempt_questions(attempt, page),
+            "passed_before": passed_before,
+            "is_course": isinstance(page, CoursePage),
+        },
+    )
+
+
+def _submit_test(request, member, page):
+    if len(request.POST) > MAX_ANSWER_FIELDS:
+        return render(request, "learning/test_error.html", {"page": page, "reason": "提交的内容过多。"}, status=400)
+    attempt_id = request.POST.get("attempt", "")
+    if not attempt_id.isdigit():
+        return render(request, "learning/test_error.html", {"page": page, "reason": "缺少测试编号。"}, status=400)
+    attempt = get_object_or_404(TestAttempt, pk=int(attempt_id), member=member, page=page)
+    answers = {}
+    for name in request.POST:
+        if name in ("csrfmiddlewaretoken", "attempt"):
+            continue
+        match = ANSWER_FIELD.match(name)
+        if not match:
+            return render(
+                request, "learning/test_error.html", {"page": page, "reason": "提交的内容无法识别。"}, status=400
+            )
+        answers[int(match.group(1))] = [value.strip().upper() for value in request.POST.getlist(name)]
+    try:
+        attempt = services.submit_attempt(attempt, page, answers)
+    except services.BadAnswers as error:
+        return render(request, "learning/test_error.html", {"page": page, "reason": str(error)}, status=400)
+    except services.AlreadySubmitted as error:
+        return render(request, "learning/test_error.html", {"page": page, "reason": str(error)}, status=409)
+    return redirect("learning:attempt_result", attempt_id=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_result(request, attempt_id):
+    member = _active_member(request)
+    attempt = get_object_or_404(TestAttempt, pk=attempt_id, member=member, submitted_at__isnull=False)
+    page = attempt.page.specific
+    questions = services.attempt_questions(attempt, page)
+    answers = attempt.answers or {}
+    rows = []
+    for question in questions:
+        chosen = answers.get(str(question.pk), [])
+        rows.append(
+            {
+                "question": question,
+                "chosen": chosen,
+                "chosen_text": [text for letter, text in question.choices() if letter in chosen],
+                "correct": question.is_correct(chosen),
+                # The right answer is shown after a pass only: a failed attempt shows which answers were wrong,
+                # and the member studies again rather than copying the key into the next attempt.
+                "answer_text": [text for letter, text in question.choices() if letter in question.correct_letters()]
+                if attempt.passed
+                else [],
+            }
+        )
+    lesson_status = services.study_status(request, page) if isinstance(page, LessonPage) else None
+    return render(
+        request,
+        "learning/test_result.html",
+        {"page": page, "attempt": attempt, "rows": rows, "lesson_status": lesson_status},
+    )
+
+
+# ---------------------------------------------------------------------------------------------- members' own
+
+
+@login_required
+@require_GET
+def my_credits(request):
+    member = _active_member(request)
+    year = _year(request)
+    entry = reports.member_years(
+        Member.objects.filter(pk=member.pk).select_related("organization"),
+        year,
+        SiteSettings.for_request(request),
+    )[0]
+    records = CreditRecord.objects.filter(member=member, year=year).select_related("granted_by")
+    years = CreditRecord.objects.filter(member=member).values_list("year", flat=True).distinct().order_by("-year")[:20]
+    return render(
+        request, "learning/my_credits.html", {"entry": entry, "records": records, "year": year, "years": years}
+    )
+
+
+@login_required
+@require_GET
+def certificate(request, course_id):
+    """A printable certificate for a completed course (结业证明)."""
+    member = _active_member(request)
+    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    entry = reports.member_years(
+        Member.objects.filter(pk=member.pk).select_related("organization"),
+        course.year,
+        SiteSettings.for_request(request),
+    )[0]
+    if course.pk not in {c.pk for c in entry.completed_courses}:
+        return render(request, "learning/certificate_missing.html", {"course": course}, status=404)
+    records = CreditRecord.objects.filter(member=member, course=course, source__in=CreditRecord.ONCE_SOURCES).order_by(
+        "created_at"
+    )
+    return render(
+        request,
+        "learning/certificate.html",
+        {
+            "member": member,
+            "course": course,
+            "records": records,
+            "points": sum((record.points for record in records), reports.ZERO),
+            "completed_at": records.last().created_at if records else None,
+        },
+    )
+
+
+@login_required
+@require_GET
+def credit_attachment(request, record_id):
+    record = get_object_or_404(CreditRecord.objects.select_related("member"), pk=record_id)
+    own = access.member_for(request.user) is not None and access.member_for(request.user).pk == record.member_id
+    if not (own or access.can_view_branch(request.user, record.member.organization)):
+        raise PermissionDenied("无权查看该附件。")
+    if not record.attachment:
+        raise Http404
+    name = record.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(record.attachment.open("rb"), as_attachment=True, filename=name)
+
+
+# ---------------------------------------------------------------------------------------------- secretaries
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_credit(request):
+    if not access.can_record_credits(request.user):
+        raise PermissionDenied("只有支部书记和党务干部可以登记线下学习学时。")
+    form = ManualCreditForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "GET" and request.GET.get("member", "").isdigit():
+        form.initial["member"] = int(request.GET["member"])
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record = services.record_manual_credit(
+                    request.user,
+                    data["member"],
+                    year=data["year"],
+                    points=data["points"],
+                    activity=data["activity"],
+                    reason=data["reason"],
+                    attachment=data["attachment"],
+                )
+            except ValidationError as error:
+                for field_name, errors in error.message_dict.items():
+                    form.add_error(field_name if field_name in form.fields else None, errors)
+            else:
+                messages.success(
+                    request, f"已为{record.member.name}登记 {record.points} 学时（{record.get_activity_display()}）。"
+                )
+                return redirect(_report_url_for(request.user, record.member.organization, record.year))
+        status = 400
+    return render(request, "learning/record_credit.html", {"form": form}, status=status)
+
+
+def _report_url_for(user, organization, year):
+    return reverse("learning:branch_report", args=[organization.pk]) + f"?year={year}"
+
+
+def _branch_rows(request, branch, year):
+    members = Member.objects.active().filter(organization=branch).select_related("organization").order_by("name")
+    return reports.member_years(members, year, SiteSettings.for_request(request))
+
+
+@login_required
+@require_GET
+def report_home(request):
+    """The report a user may see: the 工委's roll-up for 党务干部, his branch for a 支部书记."""
+    if access.is_cadre(request.user):
+        return redirect("learning:overview")
+    branch = access.secretary_branch(request.user)
+    if branch is None:
+        raise PermissionDenied("学时报表仅向支部书记和党务干部开放。")
+    return redirect("learning:branch_report", organization_id=branch.pk)
+
+
+def _branch_for(request, organization_id):
+    branch = get_object_or_404(Organization, pk=organization_id)
+    if not access.can_view_branch(request.user, branch):
+        raise PermissionDenied("您只能查看本支部的学时情况。")
+    return branch
+
+
+@login_required
+@require_GET
+def branch_report(request, organization_id):
+    branch = _branch_for(request, organization_id)
+    year = _year(request)
+    rows = _branch_rows(request, branch, year)
+    return render(
+        request,
+        "learning/branch_report.html",
+        {
+            "branch": branch,
+            "year": year,
+            "rows": rows,
+            "behind": [row for row in rows if row.behind_by > 0],
+            "pace_percent": int(reports.pace_fraction(year) * 100),
+            "can_record": access.can_record_credits(request.user),
+            "is_cadre": access.is_cadre(request.user),
+        },
+    )
+
+
+SOURCE_LABELS = dict(CreditRecord.Source.choices)
+
+
+@login_required
+@require_GET
+def branch_report_xlsx(request, organization_id):
+    branch = _branch_for(request, organization_id)
+    year = _year(request)
+    rows = _branch_rows(request, branch, year)
+    headers = ["序号", "姓名", "党组织", "人员类别", "年度要求（学时）"]
+    headers += [f"{label}（学时）" for label in SOURCE_LABELS.values()]
+    headers += ["合计（学时）", "完成比例", "按进度应完成（学时）", "落后进度（学时）", "未完成的必修课程"]
+    data = [
+        [
+            number,
+            row.member.name,
+            row.member.organization.name,
+            row.member.get_category_display(),
+            float(row.requirement),
+            *[float(row.by_source[source]) for source in SOURCE_LABELS],
+            float(row.total),
+            f"{row.percent}%",
+            float(reports._round(row.expected)),
+            float(row.behind_by),
+            "、".join(course.title for course in row.missing_required),
+        ]
+        for number, row in enumerate(rows, start=1)
+    ]
+    return xlsx_response(f"{branch.name}{year}年党员学习学时台账.xlsx", headers, data, title=f"{year}年学时台账")
+
+
+def _require_cadre(request):
+    if not access.is_cadre(request.user):
+        raise PermissionDenied("全县学时汇总仅向党务干部开放。")
+
+
+@login_required
+@require_GET
+def overview(request):
+    _require_cadre(request)
+    year = _year(request)
+    groups, total = reports.overview(year, SiteSettings.for_request(request))
+    pace = reports.pace_fraction(year)
+    branches = {
+        org.path[: 3 * Organization.STEP]: org
+        for org in Organization.objects.filter(kind=Organization.Kind.BRANCH).only("pk", "path", "name")
+    }
+    for group in groups:
+        for unit in group.children:
+            unit.branch = branches.get(unit.organization.path)
+    return render(
+        request,
+        "learning/overview.html",
+        {
+            "year": year,
+            "groups": groups,
+            "total": total,
+            "chart": reports.chart(groups, pace),
+            "pace_percent": int(pace * 100),
+        },
+    )
+
+
+@login_required
+@require_GET
+def overview_xlsx(request):
+    _require_cadre(request)
+    year = _year(request)
+    groups, total = reports.overview(year, SiteSettings.for_request(request))
+    headers = ["片组", "单位", "党员数", "已完成年度要求", "落后进度", "累计学时", "应完成学时", "完成比例"]
+    data = []
+    for group in groups:
+        for unit in group.children:
+            data.append(
+                [
+                    group.organization.name,
+                    unit.organization.name,
+                    unit.members,
+                    unit.complete,
+                    unit.behind,
+                    float(unit.total),
+                    float(unit.requirement),
+                    f"{unit.percent}%",
+                ]
+            )
+        data.append(
+            [
+                f"{group.organization.name} 小计",
+                "",
+                group.members,
+                group.complete,
+                group.behind,
+                float(group.total),
+                float(group.requirement),
+                f"{group.percent}%",
+            ]
+        )
+    data.append(
+        [
+            "合计",
+            "",
+            total.members,
+            total.complete,
+            total.behind,
+            float(total.total),
+            float(total.requirement),
+            f"{total.percent}%",
+        ]
+    )
+    return xlsx_response(f"{year}年机关党员学习学时汇总.xlsx", headers, data, title=f"{year}年学时汇总")

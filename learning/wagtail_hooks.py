@@ -1,0 +1,134 @@
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from home.models import SiteSettings
+from home.sections import DEMO_CONTENT_HOOK, HOME_SECTIONS_HOOK, ME_PANELS_HOOK, HomeSection, MePanel
+from members.models import Member
+
+from . import access, reports
+from .models import CourseIndexPage, CoursePage, CreditRecord, MicroLessonIndexPage, MicroLessonPage, StudyProgress
+
+
+@hooks.register(HOME_SECTIONS_HOOK)
+def learning_on_home(request, home_page):
+    """The newest courses and micro lessons: titles only, which the public may read."""
+    courses = list(
+        CoursePage.objects.live().order_by("-first_published_at").only("pk", "title", "url_path", "year", "kind")[:4]
+    )
+    micro_lessons = list(
+        MicroLessonPage.objects.live()
+        .select_related("lecturer")
+        .order_by("-first_published_at")
+        .only("pk", "title", "url_path", "lecturer__name", "duration_minutes")[:4]
+    )
+    if not courses and not micro_lessons:
+        return None
+    index = CourseIndexPage.objects.live().only("pk", "url_path").first()
+    micro_index = MicroLessonIndexPage.objects.live().only("pk", "url_path").first()
+    return HomeSection(
+        order=20,
+        title="网上党校",
+        template="learning/home_section.html",
+        context={"courses": courses, "micro_lessons": micro_lessons, "micro_index": micro_index},
+        more_url=index.get_url(request) if index else "",
+    )
+
+
+@hooks.register(ME_PANELS_HOOK)
+def credits_on_me(request):
+    """This year's 学时 against the requirement, per source; lessons in progress; links for secretaries."""
+    member = access.member_for(request.user)
+    can_record = access.can_record_credits(request.user)
+    if member is None:
+        if not can_record:
+            return None
+        return MePanel(order=20, title="学习学时管理", template="learning/me_manage_panel.html")
+    year = timezone.localdate().year
+    entry = reports.member_years(
+        Member.objects.filter(pk=member.pk).select_related("organization"), year, SiteSettings.for_request(request)
+    )[0]
+    in_progress = list(
+        StudyProgress.objects.filter(member=member, completed_at__isnull=True, seconds__gt=0)
+        .select_related("page")
+        .order_by("-updated_at")[:5]
+    )
+    recent = list(CreditRecord.objects.filter(member=member, year=year)[:8])
+    earlier = list(
+        CreditRecord.objects.filter(member=member, year__lt=year)
+        .values("year")
+        .annotate(total=Sum("points"))
+        .order_by("-year")[:5]
+    )
+    return MePanel(
+        order=20,
+        title=f"{year} 年学习学时",
+        template="learning/me_panel.html",
+        context={
+            "entry": entry,
+            "sources": [(label, entry.by_source[source]) for source, label in CreditRecord.Source.choices],
+            "in_progress": in_progress,
+            "recent": recent,
+            "earlier": earlier,
+            "can_record": can_record,
+            "pace_percent": int(reports.pace_fraction(year) * 100),
+        },
+    )
+
+
+@hooks.register(DEMO_CONTENT_HOOK)
+def learning_demo_content(home, seed, stdout):
+    from .demo import seed_learning
+
+    seed_learning(home=home, seed=seed, stdout=stdout)
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """The ledger is never edited in the admin: a correction is a new record (登记学时, with a reason)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, "view")
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")
+
+
+register_permission_policy(CreditRecord, ReadOnlyPolicy(CreditRecord), exact_class=True)
+
+
+class CreditRecordViewSet(ModelViewSet):
+    model = CreditRecord
+    icon = "list-ul"
+    menu_label = "学时台账"
+    menu_order = 310
+    add_to_admin_menu = True
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["member", "year", "points", "source", "reason", "granted_by", "created_at"]
+    list_filter = ["year", "source", "activity"]
+    search_fields = ["member__name", "reason"]
+    search_backend_name = None
+    form_fields = ["reason"]  # required by ModelViewSet; no create or edit view is reachable
+
+    def get_queryset(self, request):
+        return CreditRecord.objects.select_related("member", "granted_by")
+
+
+@hooks.register("register_admin_viewset")
+def register_credit_ledger():
+    return CreditRecordViewSet("credit_records")
+
+
+class ReportsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.is_cadre(request.user) or access.secretary_branch(request.user) is not None
+
+
+@hooks.register("register_admin_menu_item")
+def register_reports_menu_item():
+    return ReportsMenuItem("学时报表", reverse("learning:report"), icon_name="table", order=311)

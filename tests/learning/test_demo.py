@@ -1,0 +1,49 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Site
+
+from home.models import SiteSettings
+from learning import reports
+from learning.models import CoursePage, CreditRecord, LessonPage, MicroLessonPage, StudyProgress, TestAttempt
+from members.models import Member
+
+
+def counts():
+    return tuple(
+        model.objects.count()
+        for model in (CoursePage, LessonPage, MicroLessonPage, CreditRecord, StudyProgress, TestAttempt)
+    )
+
+
+@pytest.mark.django_db
+def test_demo_content_is_realistic_and_idempotent():
+    call_command("seed_demo", "--skip-index", stdout=io.StringIO())
+    first = counts()
+    call_command("seed_demo", "--skip-index", stdout=io.StringIO())
+    assert counts() == first
+    assert first[:3] == (3, 12, 8)
+    assert all(course.questions.count() >= 5 for course in CoursePage.objects.all())
+    assert {
+        page.lecturer.user.username
+        for page in MicroLessonPage.objects.filter(lecturer__user__username__in=["member", "member2", "secretary"])
+    } == {"member", "member2", "secretary"}
+
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    year = CoursePage.objects.first().year
+    entries = {
+        entry.member.user.username: entry
+        for entry in reports.member_years(
+            Member.objects.filter(user__username__in=["member", "member2", "secretary"]).select_related(
+                "organization", "user"
+            ),
+            year,
+            site_settings,
+        )
+    }
+    assert entries["member2"].complete
+    assert not entries["member"].complete and entries["member"].missing_required
+    assert entries["secretary"].requirement == 56 and not entries["secretary"].complete
+    groups, total = reports.overview(year, site_settings)
+    assert 0 < total.complete < total.members
