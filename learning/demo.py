@@ -255,7 +255,7 @@ def seed_pages(home, year):
     index, created = _child(
         home,
         CourseIndexPage,
-        "learning",
+        "wsdx",  # 网上党校; not "learning", where the section's own URLs (/learning/report/ ...) live
         title="网上党校",
         show_in_menus=True,
         introduction=P(
