@@ -70,13 +70,6 @@ def new_ballot_code():
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def client_address(request):
-    """The client's address as our own reverse proxy saw it: the last X-Forwarded-For hop, else REMOTE_ADDR."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    return hops[-1] if hops else request.META.get("REMOTE_ADDR", "")
-
-
 def client_hash(competition, address):
     """A keyed hash of the address, per competition: ballots from one address can be grouped, never traced back."""
     if not address:

@@ -8,9 +8,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from dangjian.http import client_address
+
 from .forms import ObjectionForm
 from .models import Ballot, Objection
-from .services import AwardError, cast_ballot, client_address, competition_results, raise_objection
+from .services import AwardError, cast_ballot, competition_results, raise_objection
 
 
 def competition_context(page, request):

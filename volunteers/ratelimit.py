@@ -2,16 +2,9 @@
 
 from django.core.cache import cache
 
+from dangjian.http import client_address
+
 SITE_WIDE = "*"
-
-
-def client_address(request):
-    """The visitor's address. Behind the reverse proxy it is the last X-Forwarded-For entry: the one the proxy
-    itself appended, which a client cannot forge (earlier entries can be)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _count(key, window):
