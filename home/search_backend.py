@@ -6,32 +6,36 @@ This backend gives bm25() column weights (the FTS5 table's columns are autocompl
 is Wagtail's own: WAGTAILSEARCH_BACKENDS names this module instead of "wagtail.search.backends.database".
 """
 
-from modelsearch.backends.database.sqlite.query import BM25, SQLiteFTSIndexEntry
-from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend, SQLiteSearchQueryCompiler
-from modelsearch.query import Not, Phrase, PlainText
 from wagtail.search.backends.database import SearchBackend as DatabaseSearchBackend
 
 TITLE_WEIGHT = 10.0
 
 
-class WeightedBM25(BM25):
-    def as_sql(self, compiler, connection, function=None, template=None):
-        return f"bm25({SQLiteFTSIndexEntry._meta.db_table}, 1.0, 1.0, {TITLE_WEIGHT})", []
+def _title_first_sqlite_backend():
+    # Imported here: the SQLite backend's modules need its FTS model, which exists only on SQLite.
+    from modelsearch.backends.database.sqlite.query import BM25, SQLiteFTSIndexEntry
+    from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchBackend, SQLiteSearchQueryCompiler
+    from modelsearch.query import Not, Phrase, PlainText
 
+    class WeightedBM25(BM25):
+        def as_sql(self, compiler, connection, function=None, template=None):
+            return f"bm25({SQLiteFTSIndexEntry._meta.db_table}, 1.0, 1.0, {TITLE_WEIGHT})", []
 
-class TitleFirstQueryCompiler(SQLiteSearchQueryCompiler):
-    def build_tsrank(self, vector, query, config=None, boost=1.0):
-        if isinstance(query, (Phrase, PlainText, Not)):
-            return WeightedBM25() * boost if boost != 1.0 else WeightedBM25()
-        return super().build_tsrank(vector, query, config=config, boost=boost)
+    class TitleFirstQueryCompiler(SQLiteSearchQueryCompiler):
+        def build_tsrank(self, vector, query, config=None, boost=1.0):
+            if isinstance(query, (Phrase, PlainText, Not)):
+                return WeightedBM25() * boost if boost != 1.0 else WeightedBM25()
+            return super().build_tsrank(vector, query, config=config, boost=boost)
 
+    class TitleFirstSQLiteBackend(SQLiteSearchBackend):
+        query_compiler_class = TitleFirstQueryCompiler
 
-class TitleFirstSQLiteBackend(SQLiteSearchBackend):
-    query_compiler_class = TitleFirstQueryCompiler
+    return SQLiteSearchBackend, TitleFirstSQLiteBackend
 
 
 def SearchBackend(params):  # noqa: N802 - Wagtail looks the backend up by this name
     backend = DatabaseSearchBackend(params)
-    if type(backend) is SQLiteSearchBackend:
-        return TitleFirstSQLiteBackend(params)
-    return backend
+    if type(backend).__name__ != "SQLiteSearchBackend":
+        return backend
+    plain, title_first = _title_first_sqlite_backend()
+    return title_first(params) if type(backend) is plain else backend
