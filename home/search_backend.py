@@ -1,9 +1,11 @@
 """Wagtail's database search backend, with title matches ranked above body matches on SQLite too.
 
-PostgreSQL weighs the title (boost 2) above the body already. Wagtail's SQLite FTS5 backend ranks with a plain
-bm25(), which weighs every column alike, so a page whose body repeats a word often outranks a page titled with it.
-This backend gives bm25() column weights (the FTS5 table's columns are autocomplete, body, title) and otherwise
-is Wagtail's own: WAGTAILSEARCH_BACKENDS names this module instead of "wagtail.search.backends.database".
+Wagtail's SQLite FTS5 backend ranks with a plain bm25(), which weighs every column alike, and its PostgreSQL
+backend adds the title's rank (scaled by a title-length norm) to the body's with equal weight; on either, a page
+whose body repeats a word often outranks a page titled with it. This backend weighs the title TITLE_WEIGHT times the
+body on both (on SQLite through bm25()'s column weights: the FTS5 table's columns are autocomplete, body, title)
+and otherwise is Wagtail's own: WAGTAILSEARCH_BACKENDS names this module instead of
+"wagtail.search.backends.database".
 """
 
 from wagtail.search.backends.database import SearchBackend as DatabaseSearchBackend
@@ -33,9 +35,30 @@ def _title_first_sqlite_backend():
     return SQLiteSearchBackend, TitleFirstSQLiteBackend
 
 
+def _title_first_postgres_backend():
+    from django.db.models import F
+    from modelsearch.backends.database.postgres.postgres import PostgresSearchBackend, PostgresSearchQueryCompiler
+
+    class TitleFirstQueryCompiler(PostgresSearchQueryCompiler):
+        def get_index_vectors(self, search_query):
+            return [
+                (F("index_entries__title"), F("index_entries__title_norm") * TITLE_WEIGHT),
+                (F("index_entries__body"), 1.0),
+            ]
+
+    class TitleFirstPostgresBackend(PostgresSearchBackend):
+        query_compiler_class = TitleFirstQueryCompiler
+
+    return PostgresSearchBackend, TitleFirstPostgresBackend
+
+
 def SearchBackend(params):  # noqa: N802 - Wagtail looks the backend up by this name
     backend = DatabaseSearchBackend(params)
-    if type(backend).__name__ != "SQLiteSearchBackend":
+    name = type(backend).__name__
+    if name == "SQLiteSearchBackend":
+        plain, title_first = _title_first_sqlite_backend()
+    elif name == "PostgresSearchBackend":
+        plain, title_first = _title_first_postgres_backend()
+    else:
         return backend
-    plain, title_first = _title_first_sqlite_backend()
     return title_first(params) if type(backend) is plain else backend
