@@ -10,9 +10,11 @@ from home.sections import (
     HOME_SECTIONS_HOOK,
     ME_PANELS_HOOK,
     PAGE_BADGES_HOOK,
+    SEARCH_SECTIONS_HOOK,
     HomeSection,
     MePanel,
     PageBadge,
+    SearchSection,
 )
 
 from .admin_views import AwardsAdminGroup, BallotPermissionPolicy, ObjectionPermissionPolicy
@@ -113,3 +115,8 @@ def awards_demo_content(home, seed, stdout):
     from .demo import seed_awards
 
     seed_awards(home, seed=seed, stdout=stdout)
+
+
+@hooks.register(SEARCH_SECTIONS_HOOK)
+def awards_in_search(request):
+    return SearchSection(key="awards", label="评选", order=40, models=(AwardIndexPage, CompetitionPage, EntryPage))

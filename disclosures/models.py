@@ -161,6 +161,11 @@ class DisclosureNoticePage(BasePage):
             )
         ]
 
+    def search_body(self):
+        """The 发文字号 and the text of the body's blocks, for site search."""
+        parts = [self.document_number, *self.body.stream_block.get_searchable_content(self.body)]
+        return "\n".join(part for part in parts if part)
+
     def clean(self):
         super().clean()
         errors = {}

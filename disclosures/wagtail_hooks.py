@@ -6,7 +6,15 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from home.sections import DEMO_CONTENT_HOOK, HOME_SECTIONS_HOOK, ME_PANELS_HOOK, HomeSection, MePanel
+from home.sections import (
+    DEMO_CONTENT_HOOK,
+    HOME_SECTIONS_HOOK,
+    ME_PANELS_HOOK,
+    SEARCH_SECTIONS_HOOK,
+    HomeSection,
+    MePanel,
+    SearchSection,
+)
 
 from .models import DisclosureIndexPage, NoticeFeedback, NoticeRead
 from .reads import branches_led_by
@@ -99,3 +107,18 @@ def disclosures_demo(home, seed, stdout):
     from .demo import seed_notices
 
     seed_notices(home, seed=seed, stdout=stdout)
+
+
+@hooks.register(SEARCH_SECTIONS_HOOK)
+def notices_in_search(request):
+    # Internal notices outside the visitor's scope never appear in results, not even by title.
+    from .models import DisclosureNoticePage
+    from .visibility import visibility_filter
+
+    return SearchSection(
+        key="disclosures",
+        label="党务公开",
+        order=10,
+        models=(DisclosureIndexPage, DisclosureNoticePage),
+        visible={DisclosureNoticePage: visibility_filter(request.user)},
+    )

@@ -4,8 +4,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
+from .search import SegmentedSearchField
 from .sections import HOME_SECTIONS_HOOK
 
 
@@ -15,10 +17,24 @@ class BasePage(Page):
     summary = models.TextField("摘要", blank=True, help_text="列表和搜索结果中显示的简短说明。")
 
     promote_panels = Page.promote_panels + [FieldPanel("summary")]
-    search_fields = Page.search_fields + [index.SearchField("summary")]
+    # The backends split Chinese only at spaces: title and text are indexed segmented too (see home/search.py).
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        SegmentedSearchField("title", boost=2),
+        SegmentedSearchField("search_text"),
+    ]
 
     class Meta:
         abstract = True
+
+    def search_body(self):
+        """Plain text of the page's body for site search. Page types override it; text only members may read
+        must not be returned, since search results show snippets of it."""
+        return ""
+
+    def search_text(self):
+        """What site search indexes (segmented) and shows snippets from: the summary and the body's text."""
+        return "\n".join(part for part in (self.summary, self.search_body()) if part)
 
 
 class HomePage(BasePage):
@@ -34,6 +50,9 @@ class HomePage(BasePage):
 
     class Meta:
         verbose_name = "首页"
+
+    def search_body(self):
+        return self.introduction
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -57,6 +76,9 @@ class StandardPage(BasePage):
 
     class Meta:
         verbose_name = "普通页面"
+
+    def search_body(self):
+        return get_text_for_indexing(self.body)
 
 
 @register_setting(icon="cog")

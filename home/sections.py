@@ -16,6 +16,8 @@ ME_PANELS_HOOK = "me_page_panels"
 DEMO_CONTENT_HOOK = "demo_content"
 # fn(pages) -> {page id: [PageBadge, ...]}: marks a section puts on another section's pages (e.g. 十佳微型党课).
 PAGE_BADGES_HOOK = "page_badges"
+# fn(request) -> SearchSection | None: a section's page types in site search, and which of them `request` may see.
+SEARCH_SECTIONS_HOOK = "search_sections"
 
 
 @dataclass
@@ -39,3 +41,18 @@ class MePanel:
 class PageBadge:
     label: str
     url: str = ""
+
+
+@dataclass
+class SearchSection:
+    """A section as site search sees it.
+
+    `models`: the section's page types (the 按栏目 filter). `visible`: {page model: Q} keeping the pages of that
+    model the request's user may see; pages of the model outside the Q never appear in results, not even by title.
+    """
+
+    key: str
+    label: str
+    order: int
+    models: tuple = ()
+    visible: dict = field(default_factory=dict)

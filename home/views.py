@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 from wagtail import hooks
+from wagtail.models import Page
 
 from members.models import Member
 
+from . import search as site_search
 from .sections import ME_PANELS_HOOK
 
 LARGE_TEXT_COOKIE = "large_text"
@@ -41,3 +44,55 @@ def toggle_large_text(request):
     else:
         response.set_cookie(LARGE_TEXT_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+RESULTS_PER_PAGE = 10
+
+
+@require_GET
+def search(request):
+    """Site search over every page type, in Chinese; what a visitor may not see is never listed."""
+    query = request.GET.get("q", "").strip()
+    section_key = request.GET.get("section", "")
+    context = {"query": query, "section_key": section_key, "error": "", "results": None}
+    status = 200
+    if len(query) > site_search.MAX_QUERY_LENGTH:
+        context["error"] = f"搜索词太长了，请控制在 {site_search.MAX_QUERY_LENGTH} 个字以内。"
+        context["sections"] = site_search.section_registry(request)
+        status = 400
+    else:
+        sections, results, terms = site_search.search_pages(request, query, section_key)
+        context["sections"] = sections
+        if query and not terms:
+            context["error"] = "请输入要查找的文字、字母或数字。"
+        elif results is not None:
+            page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+            context["page_obj"] = page_obj
+            context["results"] = _result_items(page_obj, sections, terms)
+    section_labels = {section.key: section.label for section in context["sections"]}
+    context["section_label"] = section_labels.get(section_key, "")
+    return render(request, "home/search_results.html", context, status=status)
+
+
+def _result_items(page_obj, sections, terms):
+    """The specific pages of one results page, in rank order, with their section and a highlighted snippet."""
+    ids = [page.pk for page in page_obj.object_list]
+    specific = {page.pk: page for page in Page.objects.filter(pk__in=ids).specific()}
+    labels = {}
+    for section in sections:
+        for model in section.models:
+            labels[model] = section.label
+    items = []
+    for pk in ids:
+        page = specific.get(pk)
+        if page is None:
+            continue
+        items.append(
+            {
+                "page": page,
+                "section": labels.get(type(page), "网站页面"),
+                "title": site_search.highlight(page.title, terms),
+                "snippet": site_search.snippet(page.search_text(), terms) if hasattr(page, "search_text") else "",
+            }
+        )
+    return items

@@ -8,7 +8,15 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from home.models import SiteSettings
-from home.sections import DEMO_CONTENT_HOOK, HOME_SECTIONS_HOOK, ME_PANELS_HOOK, HomeSection, MePanel
+from home.sections import (
+    DEMO_CONTENT_HOOK,
+    HOME_SECTIONS_HOOK,
+    ME_PANELS_HOOK,
+    SEARCH_SECTIONS_HOOK,
+    HomeSection,
+    MePanel,
+    SearchSection,
+)
 from members.models import Member
 
 from . import access, reports
@@ -132,3 +140,16 @@ class ReportsMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_reports_menu_item():
     return ReportsMenuItem("学时报表", reverse("learning:report"), icon_name="table", order=311)
+
+
+@hooks.register(SEARCH_SECTIONS_HOOK)
+def learning_in_search(request):
+    # Lessons and micro lessons show in results by title and summary only: their text is never indexed.
+    from .models import LessonPage
+
+    return SearchSection(
+        key="learning",
+        label="在线学习",
+        order=20,
+        models=(CourseIndexPage, CoursePage, LessonPage, MicroLessonIndexPage, MicroLessonPage),
+    )

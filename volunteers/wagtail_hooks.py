@@ -7,7 +7,15 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from home.sections import DEMO_CONTENT_HOOK, HOME_SECTIONS_HOOK, ME_PANELS_HOOK, HomeSection, MePanel
+from home.sections import (
+    DEMO_CONTENT_HOOK,
+    HOME_SECTIONS_HOOK,
+    ME_PANELS_HOOK,
+    SEARCH_SECTIONS_HOOK,
+    HomeSection,
+    MePanel,
+    SearchSection,
+)
 
 from . import admin_views
 from .models import (
@@ -196,3 +204,15 @@ class RosterMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def roster_menu_item():
     return RosterMenuItem("志愿服务名册", reverse("volunteers:manage"), icon_name="list-ul", order=251)
+
+
+@hooks.register(SEARCH_SECTIONS_HOOK)
+def volunteers_in_search(request):
+    from .models import ServiceRequestPage
+
+    return SearchSection(
+        key="volunteers",
+        label="志愿服务",
+        order=30,
+        models=(VolunteerProjectIndexPage, VolunteerProjectPage, ServiceRequestPage),
+    )

@@ -11,6 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents import get_document_model_string
 from wagtail.fields import RichTextField
 from wagtail.images import get_image_model, get_image_model_string
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
 from home.models import BasePage
@@ -31,6 +32,9 @@ class AwardIndexPage(BasePage):
 
     class Meta:
         verbose_name = "评选活动首页"
+
+    def search_body(self):
+        return get_text_for_indexing(self.introduction)
 
     def competitions(self):
         return (
@@ -149,6 +153,9 @@ class CompetitionPage(RoutablePageMixin, BasePage):
         verbose_name = "评选"
         verbose_name_plural = "评选"
         permissions = [("finalize_competition", "可确定评选结果（定案）")]
+
+    def search_body(self):
+        return get_text_for_indexing(self.rules)
 
     # --- rules -------------------------------------------------------------------------------------------
 
@@ -337,6 +344,9 @@ class EntryPage(BasePage):
     class Meta:
         verbose_name = "参评作品"
         verbose_name_plural = "参评作品"
+
+    def search_body(self):
+        return get_text_for_indexing(self.body)
 
     @property
     def competition(self):

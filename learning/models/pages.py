@@ -16,6 +16,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
@@ -150,6 +151,9 @@ class CourseIndexPage(BasePage):
     class Meta:
         verbose_name = "网上党校"
 
+    def search_body(self):
+        return get_text_for_indexing(self.introduction)
+
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
@@ -206,6 +210,9 @@ class CoursePage(TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is 
     class Meta:
         verbose_name = "课程"
         verbose_name_plural = "课程"
+
+    def search_body(self):
+        return get_text_for_indexing(self.description)
 
     def lessons(self):
         return LessonPage.objects.live().child_of(self).order_by("path")
@@ -271,6 +278,9 @@ class MicroLessonIndexPage(BasePage):
 
     class Meta:
         verbose_name = "微型党课栏目"
+
+    def search_body(self):
+        return get_text_for_indexing(self.introduction)
 
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator

@@ -13,6 +13,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
 from home.models import BasePage
@@ -38,6 +39,9 @@ class VolunteerProjectIndexPage(BasePage):
 
     class Meta:
         verbose_name = "志愿服务栏目"
+
+    def search_body(self):
+        return self.introduction
 
     def projects(self):
         return (
@@ -176,6 +180,11 @@ class VolunteerProjectPage(BasePage):
         verbose_name = "志愿服务项目"
         verbose_name_plural = "志愿服务项目"
 
+    def search_body(self):
+        return "\n".join(
+            part for part in (self.place, self.skills_wanted, get_text_for_indexing(self.description)) if part
+        )
+
     def save(self, *args, **kwargs):
         self.status_order = list(self.Status.values).index(self.status) if self.status in self.Status.values else 9
         return super().save(*args, **kwargs)
@@ -298,6 +307,9 @@ class ServiceRequestPage(BasePage):
 
     class Meta:
         verbose_name = "服务需求表单页"
+
+    def search_body(self):
+        return self.introduction
 
     def serve(self, request, *args, **kwargs):
         from ..views import service_request_form
