@@ -82,7 +82,7 @@ def production(tmp_path_factory):
         return result.stdout
 
     server = None
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - open while the server runs, closed below
     try:
         manage("migrate", "--noinput")
         manage("collectstatic", "--noinput")
@@ -108,6 +108,7 @@ def production(tmp_path_factory):
             server.wait(timeout=30)
         log.seek(0)
         print(log.read())
+        log.close()
         with psycopg.connect(dbname="postgres", autocommit=True, **admin) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
