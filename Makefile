@@ -9,6 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo runuser -u postgres -- || echo sudo -u postgres)
 
 REDIS_PORT ?= 6379
+BENCH_POSTGRES_URL ?= postgres://dangjian:dangjian@127.0.0.1:5432/dangjian_bench
 
 .PHONY: run test install install-test postgres redis chromium lint checks test-sqlite test-postgres bench
 
@@ -59,6 +60,13 @@ redis:
 chromium:
 	@command -v $(CHROMIUM) >/dev/null || ( $(SUDO) apt-get update -qq \
 		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk )
+
+# Load test on SQLite and PostgreSQL with gunicorn and wrk (bench/run.py); writes bench/RESULTS.md.
+# BENCH_ARGS="--notices 2000 --duration 5" for a shorter run.
+BENCH_ARGS ?=
+bench: install postgres redis
+	@command -v wrk >/dev/null || ( $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk )
+	$(BIN)/python bench/run.py --postgres-url $(BENCH_POSTGRES_URL) $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .
