@@ -96,6 +96,9 @@ def wrk(url, seconds, cookie=None):
     output = subprocess.run(command, capture_output=True, text=True).stdout
     match = re.search(r"BENCH requests=(\d+) seconds=([\d.]+) p50=(\d+) p95=(\d+) errors=(\d+)", output)
     requests, duration, p50, p95, errors = match.groups()
+    kinds = re.search(r"ERRORS (.*)", output)
+    if int(errors):
+        print(f"    wrk errors on {url}: {kinds.group(1) if kinds else errors}", flush=True)
     return {
         "rps": int(requests) / float(duration),
         "p50_ms": int(p50) / 1000,
