@@ -8,14 +8,17 @@ CHROMIUM ?= /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 AS_POSTGRES := $(shell [ "$$(id -u)" = 0 ] && echo runuser -u postgres -- || echo sudo -u postgres)
 
-.PHONY: run test install install-test postgres chromium lint checks test-sqlite test-postgres bench
+REDIS_PORT ?= 6379
+BENCH_POSTGRES_URL ?= postgres://dangjian:dangjian@127.0.0.1:5432/dangjian_bench
+
+.PHONY: run test install install-test postgres redis chromium lint checks test-sqlite test-postgres bench
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install-test postgres chromium lint checks test-sqlite test-postgres
+test: install-test postgres redis chromium lint checks test-sqlite test-postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +45,28 @@ postgres:
 	@$(AS_POSTGRES) psql -tAc "SELECT 1 FROM pg_database WHERE datname = 'dangjian'" | grep -q 1 \
 		|| $(AS_POSTGRES) createdb -O dangjian dangjian
 
+# The production smoke test (tests/site/test_production_smoke.py) needs Redis: use the one running, or install and
+# start Debian's redis-server on 127.0.0.1.
+redis:
+	@if ! redis-cli -h 127.0.0.1 -p $(REDIS_PORT) ping >/dev/null 2>&1; then \
+		if ! command -v redis-server >/dev/null; then \
+			$(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+		fi; \
+		redis-server --daemonize yes --bind 127.0.0.1 --port $(REDIS_PORT) --save '' --appendonly no; \
+		for i in $$(seq 30); do redis-cli -h 127.0.0.1 -p $(REDIS_PORT) ping >/dev/null 2>&1 && break; sleep 1; done; \
+	fi
+
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 chromium:
 	@command -v $(CHROMIUM) >/dev/null || ( $(SUDO) apt-get update -qq \
 		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk )
+
+# Load test on SQLite and PostgreSQL with gunicorn and wrk (bench/run.py); writes bench/RESULTS.md.
+# BENCH_ARGS="--notices 2000 --duration 5" for a shorter run.
+BENCH_ARGS ?=
+bench: install postgres redis
+	@command -v wrk >/dev/null || ( $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk )
+	$(BIN)/python bench/run.py --postgres-url $(BENCH_POSTGRES_URL) $(BENCH_ARGS)
 
 lint:
 	$(BIN)/ruff check .
@@ -59,4 +80,4 @@ test-sqlite:
 	$(BIN)/pytest
 
 test-postgres:
-	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+	DATABASE_URL=$(TEST_DATABASE_URL) SMOKE_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/0 $(BIN)/pytest

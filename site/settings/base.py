@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached page for an anonymous visitor is answered without the session or the database.
+    "home.cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,6 +100,39 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The anonymous page cache (home/cache.py): whole pages for visitors without a session, for this many seconds at
+# most; publishing, unpublishing, moving or deleting any page, or saving one of these models, empties it at once.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/accounts/", "/me/", "/documents/", "/display-mode/", "/django-admin/"]
+PAGE_CACHE_INVALIDATING_MODELS = [
+    "wagtailcore.Site",
+    "home.SiteSettings",
+    "home.SiteImage",
+    "home.SiteDocument",
+    "disclosures.NoticeCategory",
+    "disclosures.NoticeAttachment",
+    "volunteers.ServiceSlot",
+    "volunteers.SignUp",
+    "awards.Ballot",
+    "awards.Finalization",
+    "awards.FinalResult",
+    "wagtailredirects.Redirect",
+]
+
+# Wagtail's frontend cache invalidation, for an nginx (or CDN) cache in front: set FRONTEND_CACHE_PURGE_URL to the
+# purge location (e.g. http://127.0.0.1:8080/purge); published and unpublished pages are then purged there too.
+FRONTEND_CACHE_PURGE_URL = env_str("FRONTEND_CACHE_PURGE_URL", "")
+if FRONTEND_CACHE_PURGE_URL:
+    INSTALLED_APPS.append("wagtail.contrib.frontend_cache")
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
 
 # Tasks run in the request on the immediate backend: no worker to run on a small intranet server.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,3 +11,6 @@ MEDIA_ROOT = BASE_DIR / "media" / "test"  # noqa: F405
 # whitenoise finds files through the finders; collectstatic is for production only.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Tests read `response.context`, which a cached page does not have, and build pages without publishing them:
+# the page cache is off here and switched on by its own tests (tests/home/test_cache.py) and the smoke test.
+PAGE_CACHE_ENABLED = False

@@ -63,3 +63,19 @@ def test_production_uses_compressed_manifest_static_files_and_secure_cookies():
         "False",
         "django.core.cache.backends.redis.RedisCache",
     ]
+
+
+def test_production_refuses_to_start_without_redis():
+    # Several gunicorn processes must share one page-cache generation: a per-process cache would serve stale pages.
+    environment = readme_production_environment()
+    environment.pop("REDIS_URL")
+    result = run_manage("check", environment=environment)
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_production_has_a_separate_renditions_cache():
+    code = "from django.conf import settings as s; print(sorted(s.CACHES), s.CACHES['renditions']['KEY_PREFIX'])"
+    result = run_manage("shell", "--no-imports", "-c", code, environment=readme_production_environment())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["['default',", "'renditions']", "dangjian-renditions"]

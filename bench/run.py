@@ -1,0 +1,233 @@
+"""`make bench`: the site under load with gunicorn (2 workers) and wrk, on SQLite and on PostgreSQL.
+
+    .venv/bin/python bench/run.py [--notices 10000] [--members 2000] [--credits 200000] [--duration 8]
+                                  [--databases sqlite,postgres] [--postgres-url postgres://.../dangjian_bench]
+
+For each database: build it (bench/.data/), generate the data set (bench/generate.py), collect static files,
+count each page's queries (bench/probe.py), then serve with the production settings (bench/bench_settings.py:
+DEBUG off, whitenoise manifest, Redis) twice: page cache off, then on. wrk loads each page for --duration
+seconds with 2 threads and 8 connections. Prints one table and writes bench/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DATA = BENCH / ".data"
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8107"))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--notices", type=int, default=10_000)
+    parser.add_argument("--members", type=int, default=2_000)
+    parser.add_argument("--credits", type=int, default=200_000)
+    parser.add_argument("--duration", type=int, default=8)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://dangjian:dangjian@127.0.0.1:5432/dangjian_bench"),
+    )
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    return parser.parse_args()
+
+
+def environment(args, database_url):
+    return {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": str(BENCH),
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "SECRET_KEY": "bench-" + secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": args.redis_url,
+        "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        "STATIC_ROOT": str(DATA / "static"),
+        "MEDIA_ROOT": str(DATA / "media"),
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        "GUNICORN_WORKERS": "2",
+        "BENCH_SEARCH_AUTO_UPDATE": "false",
+    }
+
+
+def run(command, env, capture=False):
+    print("$", " ".join(command), flush=True)
+    result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=capture)
+    if result.returncode:
+        sys.exit(f"failed: {' '.join(command)}\n{result.stdout or ''}{result.stderr or ''}")
+    return result.stdout
+
+
+def prepare_database(name, args):
+    if name == "sqlite":
+        path = DATA / "bench.sqlite3"
+        return f"sqlite:///{path}"
+    # PostgreSQL: the running server (make postgres starts one); the database is (re)created if missing.
+    import psycopg
+
+    url = args.postgres_url
+    base, dbname = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{dbname}"')
+    return url
+
+
+def wrk(url, seconds, cookie=None):
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-s", str(BENCH / "report.lua"), url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True).stdout
+    match = re.search(r"BENCH requests=(\d+) seconds=([\d.]+) p50=(\d+) p95=(\d+) errors=(\d+)", output)
+    requests, duration, p50, p95, errors = match.groups()
+    kinds = re.search(r"ERRORS (.*)", output)
+    if int(errors):
+        print(f"    wrk errors on {url}: {kinds.group(1) if kinds else errors}", flush=True)
+    return {
+        "rps": int(requests) / float(duration),
+        "p50_ms": int(p50) / 1000,
+        "p95_ms": int(p95) / 1000,
+        "errors": int(errors),
+    }
+
+
+def serve_and_load(env, probe, cached, seconds):
+    env = {**env, "PAGE_CACHE_ENABLED": "true" if cached else "false"}
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + probe["pages"]["static file"], timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        results = {}
+        for name, path in probe["pages"].items():
+            if not path:
+                continue
+            cookie = probe["cookie"] if name.startswith("/me/") else None
+            request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
+            urllib.request.urlopen(request, timeout=30).read()  # warm
+            results[name] = wrk(base + path, seconds, cookie)
+            print(f"  {'cached' if cached else 'uncached'} {name}: {results[name]['rps']:.0f} req/s", flush=True)
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def bench_database(name, args):
+    database_url = prepare_database(name, args)
+    env = environment(args, database_url)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run(
+        [
+            PYTHON,
+            "bench/generate.py",
+            f"--notices={args.notices}",
+            f"--members={args.members}",
+            f"--credits={args.credits}",
+        ],
+        env,
+    )
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+    output = run([PYTHON, "manage.py", "shell", "--no-imports", "-c", (BENCH / "probe.py").read_text()], env, True)
+    probe = json.loads(output.split("PROBE ", 1)[1])
+    return {
+        "probe": probe,
+        "uncached": serve_and_load(env, probe, False, args.duration),
+        "cached": serve_and_load(env, probe, True, args.duration),
+    }
+
+
+def table(name, result):
+    static = result["uncached"]["static file"]["rps"]
+    static_cached = result["cached"]["static file"]["rps"]
+    lines = [
+        f"### {name}",
+        "",
+        "| page | queries | uncached req/s | p50 ms | p95 ms | % of static | cached req/s | p50 ms | p95 ms | % of static |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for page, uncached in result["uncached"].items():
+        cached = result["cached"][page]
+        queries = result["probe"]["queries"].get(page, {}).get("queries", "")
+        lines.append(
+            f"| {page} | {queries} | {uncached['rps']:.0f} | {uncached['p50_ms']:.1f} | {uncached['p95_ms']:.1f} "
+            f"| {100 * uncached['rps'] / static:.1f} % | {cached['rps']:.0f} | {cached['p50_ms']:.1f} "
+            f"| {cached['p95_ms']:.1f} | {100 * cached['rps'] / static_cached:.1f} % |"
+        )
+    errors = sum(r["errors"] for mode in ("uncached", "cached") for r in result[mode].values())
+    lines += ["", f"Non-2xx/3xx answers or socket errors during the run: {errors}.", ""]
+    return "\n".join(lines)
+
+
+def _proc_field(path, name):
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return ""
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith(name)), "")
+
+
+def machine():
+    cpu = _proc_field("/proc/cpuinfo", "model name") or "unknown CPU"
+    memory = _proc_field("/proc/meminfo", "MemTotal")
+    memory = f", {int(memory.split()[0]) / 1024 / 1024:.1f} GB RAM" if memory else ""
+    return f"{cpu}, {os.cpu_count()} cores{memory}; {platform.platform()}; Python {platform.python_version()}"
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk 未安装：apt-get install wrk")
+    DATA.mkdir(exist_ok=True)
+    results = {name: bench_database(name, args) for name in args.databases.split(",")}
+    now = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
+    sections = [table(name, result) for name, result in results.items()]
+    report = "\n".join(
+        [
+            "# Benchmark results (`make bench`)",
+            "",
+            f"- Date: {now:%Y-%m-%d %H:%M} (Asia/Shanghai)",
+            f"- Machine: {machine()}",
+            f"- Data: {args.notices} notices (a third internal), {args.members} members, {args.credits} credit "
+            "records, plus the demo content (seed_demo).",
+            f"- Server: gunicorn, 2 sync workers, production settings (DEBUG off, whitenoise manifest, Redis); "
+            f"wrk -t2 -c8 -d{args.duration}s per page, one page after the other.",
+            "- *queries*: database queries of one uncached request (page cache off), counted in-process.",
+            "- *% of static*: the page's requests/s as a share of the static CSS file's in the same server run.",
+            "",
+            *sections,
+        ]
+    )
+    print()
+    print(report)
+    (BENCH / "RESULTS.md").write_text(report + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""A shared cache of whole pages for anonymous visitors, which never serves one visitor's page to another.
+
+`AnonymousPageCacheMiddleware` sits before the session middleware, so a hit is answered without touching the
+session or the database. Only a plain anonymous GET is a candidate; only a 200 that neither sets a cookie, nor
+carries a CSRF token, nor is marked private or no-store, is stored. Entries are keyed by host, full path and the
+large-text mode (适老化), and by a site-wide generation that every publish, unpublish, move or delete bumps
+(`invalidate_pages`): one counter instead of a list of URLs, so no page that lists another is left stale.
+"""
+
+import hashlib
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from .views import LARGE_TEXT_COOKIE
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pagecache:generation"
+HEADER = "X-Page-Cache"
+# Cookies that do not change a page: the CSRF cookie (a page that uses it is never stored) and the large-text
+# mode (part of the key). Any other cookie (session, messages, anything unknown) bypasses the cache.
+_HARMLESS_COOKIES = {LARGE_TEXT_COOKIE}
+_UNCACHEABLE_DIRECTIVES = {"private", "no-store", "no-cache"}
+# Responses that are kept with the page; every other header (Set-Cookie above all) is dropped.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary", "Link")
+
+
+def _settings():
+    return {
+        "enabled": getattr(settings, "PAGE_CACHE_ENABLED", True),
+        "alias": getattr(settings, "PAGE_CACHE_ALIAS", "default"),
+        "seconds": getattr(settings, "PAGE_CACHE_SECONDS", 300),
+        "excluded": tuple(getattr(settings, "PAGE_CACHE_EXCLUDED_PATHS", ())),
+    }
+
+
+def _cache():
+    return caches[_settings()["alias"]]
+
+
+def current_generation(cache=None):
+    cache = cache or _cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY) or 1
+    return generation
+
+
+def invalidate_pages(**kwargs):
+    """Forget every cached page (a signal receiver; also callable directly)."""
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: nothing was cached under one
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def _cookie_names(request):
+    return set(request.COOKIES) - {settings.CSRF_COOKIE_NAME}
+
+
+def is_candidate(request):
+    """Whether this request may be answered from, and its response stored in, the shared cache."""
+    config = _settings()
+    if not config["enabled"] or request.method != "GET":
+        return False
+    if request.path.startswith(config["excluded"]):
+        return False
+    # Anyone logged in has a session cookie; a visitor with messages waiting, or any cookie we do not know,
+    # might see something of his own: bypass.
+    if _cookie_names(request) - _HARMLESS_COOKIES:
+        return False
+    # Authorization headers (HTTP auth, tokens) identify a user too.
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def cache_key(request, generation):
+    variant = "large" if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1" else "normal"
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"pagecache:{generation}:{variant}:{digest}"
+
+
+def is_storable(request, response):
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies:
+        return False
+    # The page holds a CSRF token (a form): the token belongs to this visitor.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or getattr(request, "csrf_cookie_set", False):
+        return False
+    directives = {
+        part.split("=", 1)[0].strip().lower()
+        for part in cc_delim_re.split(response.get("Cache-Control", ""))
+        if part.strip()
+    }
+    if directives & _UNCACHEABLE_DIRECTIVES:
+        return False
+    # The session was filled while answering (a login, a message): the page was made for someone.
+    session = getattr(request, "session", None)
+    if session is not None and not session.is_empty():
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and getattr(user, "is_authenticated", False):
+        return False
+    # Belt and braces: a form's token in the body means a form was rendered for this visitor.
+    return b'name="csrfmiddlewaretoken"' not in response.content
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache; see the module's docstring for the rules."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_candidate(request):
+            return self.get_response(request)
+        cache = _cache()
+        try:
+            key = cache_key(request, current_generation(cache))
+            entry = cache.get(key)
+        except Exception:  # the cache server is down: serve the page uncached
+            logger.exception("页面缓存不可用")
+            return self.get_response(request)
+        if entry is not None:
+            status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if is_storable(request, response):
+            headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
+            try:
+                cache.set(key, (response.status_code, headers, response.content), _settings()["seconds"])
+            except Exception:
+                logger.exception("页面缓存写入失败")
+            response[HEADER] = "miss"
+        else:
+            response[HEADER] = "bypass"
+        return response
+
+
+def _invalidate_now_and_after_commit(**kwargs):
+    # Now, and once more when the transaction commits: a page rendered from the old rows between the two is
+    # dropped too.
+    invalidate_pages()
+    transaction.on_commit(invalidate_pages)
+
+
+def _invalidate_on_page_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        _invalidate_now_and_after_commit()
+
+
+def connect_signals():
+    """Bump the generation when pages are published, unpublished, moved or deleted, and when a model that
+    public pages show (site settings, images, sign-up counts…, `PAGE_CACHE_INVALIDATING_MODELS`) changes."""
+    uid = "home.cache"
+    page_published.connect(_invalidate_now_and_after_commit, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(_invalidate_now_and_after_commit, dispatch_uid=f"{uid}.unpublished")
+    post_page_move.connect(_invalidate_now_and_after_commit, dispatch_uid=f"{uid}.moved")
+    post_delete.connect(_invalidate_on_page_delete, dispatch_uid=f"{uid}.deleted")
+    for label in getattr(settings, "PAGE_CACHE_INVALIDATING_MODELS", ()):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue  # a section that is not installed
+        post_save.connect(_invalidate_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.save.{label}")
+        post_delete.connect(_invalidate_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.delete.{label}")

@@ -1,0 +1,171 @@
+"""Smoke test of the production set-up: `settings.production` on a real PostgreSQL and Redis, served by gunicorn
+with gunicorn.conf.py, behind what nginx would send (X-Forwarded-Proto: https).
+
+It runs in the PostgreSQL pass of `make test` (DATABASE_URL is a PostgreSQL URL there, and the Makefile starts
+Redis); on SQLite it is skipped. It builds its own database next to the test database and drops it afterwards.
+"""
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import dj_database_url
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/0")
+HOST = "djw.example.gov.cn"
+
+pytestmark = pytest.mark.skipif(
+    not DATABASE_URL.startswith(("postgres://", "postgresql://")),
+    reason="the production smoke test needs PostgreSQL (make test runs it in its PostgreSQL pass)",
+)
+
+
+def _redis_is_up():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    if not _redis_is_up():
+        pytest.fail(f"Redis 未运行（{REDIS_URL}）：make test 会启动 Debian 的 redis-server")
+    import psycopg
+
+    config = dj_database_url.parse(DATABASE_URL)
+    name = f"{config['NAME']}_smoke_{secrets.token_hex(3)}"
+    admin = dict(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"])
+    with psycopg.connect(dbname="postgres", autocommit=True, **admin) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    static_root = tmp_path_factory.mktemp("static")
+    port = _free_port()
+    environment = {
+        "PATH": os.environ["PATH"],
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "LANG": "C.UTF-8",
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": DATABASE_URL.split("?")[0].rsplit("/", 1)[0] + f"/{name}",
+        "REDIS_URL": REDIS_URL,
+        "CACHE_KEY_PREFIX": f"smoke-{secrets.token_hex(4)}",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+    }
+
+    def manage(*args):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    server = None
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - open while the server runs, closed below
+    try:
+        manage("migrate", "--noinput")
+        manage("collectstatic", "--noinput")
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base, timeout=1)
+            except urllib.error.HTTPError:
+                break  # it answers (a redirect to HTTPS, or 400 for the host)
+            except OSError:
+                time.sleep(0.2)
+        yield {"base": base, "manage": manage, "static_root": static_root}
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        log.seek(0)
+        print(log.read())
+        log.close()
+        with psycopg.connect(dbname="postgres", autocommit=True, **admin) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(base, path, https=True, cookie=None):
+    headers = {"Host": HOST}
+    if https:
+        headers["X-Forwarded-Proto"] = "https"
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(base + path, headers=headers)
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        with opener.open(request, timeout=30) as response:
+            return response.status, response.headers, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode("utf-8", "replace")
+
+
+def test_check_deploy_passes_on_postgresql_and_redis(production):
+    output = production["manage"]("check", "--deploy", "--fail-level", "WARNING")
+    assert "no issues" in output
+
+
+def test_pages_are_served_and_cached_in_redis(production):
+    base = production["base"]
+    status, headers, _ = fetch(base, "/", https=False)
+    assert status == 301 and headers["Location"].startswith(f"https://{HOST}/")
+
+    status, headers, html = fetch(base, "/")
+    assert status == 200, html
+    assert "机关党建网" in html
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
+    assert headers["X-Page-Cache"] == "miss"
+    # The very first page creates the site settings' row, which empties the cache once; from then on every answer
+    # comes from Redis, through either worker: the cache is shared.
+    fetch(base, "/")
+    # The next answers comes from Redis, possibly through the other worker: the cache is shared.
+    assert [fetch(base, "/")[1]["X-Page-Cache"] for _ in range(4)] == ["hit"] * 4
+
+    # The stylesheet has a hashed name and is served compressed by whitenoise, cached for a year.
+    stylesheet = next(part.split('"')[0] for part in html.split('href="/static/')[1:] if ".css" in part.split('"')[0])
+    assert "site." in stylesheet and stylesheet.count(".") >= 2
+    status, headers, _ = fetch(base, "/static/" + stylesheet)
+    assert status == 200 and "max-age=315360000" in headers["Cache-Control"]
+
+
+def test_forms_and_members_pages_are_not_cached(production):
+    base = production["base"]
+    status, headers, html = fetch(base, "/accounts/login/")
+    assert status == 200 and "csrfmiddlewaretoken" in html
+    assert "X-Page-Cache" not in headers
+    assert "csrftoken" in headers.get("Set-Cookie", "")
+    status, headers, _ = fetch(base, "/me/")
+    assert status == 302 and "/accounts/login/" in headers["Location"]
