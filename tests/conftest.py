@@ -112,11 +112,12 @@ def migrated_data(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _restore_migrated_data(request, migrated_data):
+def _restore_migrated_data(request):
     marker = request.node.get_closest_marker("django_db")
     transactional = "live_server" in request.fixturenames or (marker is not None and marker.kwargs.get("transaction"))
     if not transactional:
         return
+    migrated_data = request.getfixturevalue("migrated_data")
     from django.contrib.contenttypes.models import ContentType
     from django.core import serializers
     from django.core.management import call_command
