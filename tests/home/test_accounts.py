@@ -69,7 +69,18 @@ def test_me_shows_the_members_record(client, member_user, home_page):
     html = client.get("/me/").content.decode()
     assert "张丽华" in html
     assert "县财政局机关党支部" in html
-    assert "13857512345" not in html
+    assert "13857512345" in html  # his own number, for him only
+
+
+@pytest.mark.django_db
+def test_no_one_else_sees_a_members_phone(client, member_user, outsider_member, home_page):
+    client.force_login(outsider_member)
+    assert "13857512345" not in client.get("/me/").content.decode()
+
+
+@pytest.fixture
+def outsider_member(make_member, org_tree):
+    return make_member("colleague", org_tree["finance_branch"], name="赵卫东", phone="13900001111")
 
 
 @pytest.mark.django_db
