@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from dangjian.excel import xlsx_response
-from members.models import Member
+from members.scope import is_active_member
 
 from .forms import FeedbackForm, NoticeFilterForm
 from .models import DisclosureNoticePage, NoticeFeedback, NoticeRead
@@ -120,7 +120,7 @@ def serve_notice(notice, request, serve, *args, **kwargs):
         # Never from a shared cache, and never for another visitor.
         patch_cache_control(response, private=True, no_store=True)
         patch_vary_headers(response, ["Cookie"])
-        if Member.objects.active().filter(user_id=request.user.pk).exists():
+        if is_active_member(request.user):  # cached by the scope check above: no extra query
             NoticeRead.objects.get_or_create(notice=notice, user=request.user)
     return response
 
