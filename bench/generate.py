@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def parse_args():
@@ -71,10 +72,60 @@ def generate_members(target, rng):
             progress.advance(size)
 
 
+# Sentences of Party-affairs notices. A generated body takes a handful of them, so a word such as 党员 or 支部 is
+# in most notices and a word such as 换届 or 党费 in a few, as on a real site: search is measured on both kinds.
+SENTENCES = [
+    "各党支部要认真组织党员开展集中学习，确保学习教育取得实效",
+    "支部委员会按期召开会议，研究部署本季度党建工作",
+    "请各支部于本月底前将党费收缴情况报机关党委",
+    "按照换届选举工作程序，做好候选人预备人选推荐工作",
+    "主题党日活动以重温入党誓词、交流学习体会为主要内容",
+    "组织生活会前要广泛征求意见，开展谈心谈话",
+    "对照检查材料要聚焦问题，整改措施要具体可行",
+    "民主评议党员工作结束后，评议结果在支部内公示",
+    "发展党员要严格履行入党手续，坚持标准、保证质量",
+    "党员志愿者深入社区开展志愿服务，服务时长计入档案",
+    "党风廉政建设责任制要层层落实，压紧压实主体责任",
+    "加强作风建设，坚决纠治形式主义、官僚主义",
+    "严明政治纪律和政治规矩，增强纪律意识",
+    "在线学习平台开设党课专栏，党员每年应完成规定学时",
+    "微型党课评选活动面向全体党员征集作品",
+    "落实三会一课制度，做到会前有通知、会后有记录",
+    "党务公开内容经审核审批后在网站发布",
+    "干部培训班围绕机关党建业务知识进行专题辅导",
+    "深入开展调查研究，推动解决群众急难愁盼问题",
+    "认真做好困难党员和老党员走访慰问工作",
+]
+# Words a visitor may look for: from the very common (党员, 支部) to the rare (换届, 党费).
+WORDS = [
+    "党员",
+    "支部",
+    "学习",
+    "教育",
+    "党费",
+    "换届",
+    "选举",
+    "志愿",
+    "服务",
+    "整改",
+    "廉政",
+    "纪律",
+    "作风",
+    "建设",
+    "组织",
+    "生活",
+    "主题",
+    "党日",
+    "发展",
+    "培训",
+]
+
+
 def generate_notices(target, rng):
-    from django.db import transaction
+    """Notices up to `target`, a third internal (all members, or the issuing branch only), inserted in bulk."""
     from django.utils import timezone
 
+    from dangjian.bulk import add_children
     from dangjian.progress import Progress
     from disclosures.choices import Scope
     from disclosures.models import DisclosureIndexPage, DisclosureNoticePage, NoticeCategory
@@ -88,32 +139,51 @@ def generate_notices(target, rng):
     categories = list(NoticeCategory.objects.all())
     branches = list(Organization.objects.filter(kind="branch").select_related("parent"))
     start = timezone.make_aware(datetime.datetime(2022, 1, 4, 9, 0))
+    through = DisclosureNoticePage.scope_organizations.through
     with Progress("党务公开", missing) as progress:
-        for number in range(existing, target):
-            branch = rng.choice(branches)
-            scope = Scope.PUBLIC if number % 3 else rng.choice([Scope.ALL_MEMBERS, Scope.ORGANIZATIONS])
-            published = start + datetime.timedelta(hours=number * 4 + rng.randrange(3))
-            topic = rng.choice(TOPICS)
-            title = f"{branch.parent.name}关于{topic}的{rng.choice(KINDS)}（{number + 1}）"
-            paragraph = f"<p>{branch.name}按照县直机关工委部署，认真做好{topic}相关工作。现将有关事项公开如下。</p>"
-            notice = DisclosureNoticePage(
-                title=title,
-                slug=f"bench-{number + 1:05d}",
-                issuing_organization=branch,
-                category=rng.choice(categories),
-                scope=scope,
-                written_on=published.date(),
-                body=[("paragraph", paragraph * 4)],
-                summary=f"{topic}事项公开。",
-                first_published_at=published,
-                last_published_at=published,
-                live=True,
+        for chunk_start in range(existing, target, 1000):
+            notices, scoped = [], []
+            for number in range(chunk_start, min(target, chunk_start + 1000)):
+                branch = rng.choice(branches)
+                scope = Scope.PUBLIC if number % 3 else rng.choice([Scope.ALL_MEMBERS, Scope.ORGANIZATIONS])
+                published = start + datetime.timedelta(hours=number * 4 + rng.randrange(3))
+                topic = rng.choice(TOPICS)
+                title = f"{branch.parent.name}关于{topic}的{rng.choice(KINDS)}（{number + 1}）"
+                text = "。".join(rng.sample(SENTENCES, 5))
+                notice = DisclosureNoticePage(
+                    title=title,
+                    slug=f"bench-{number + 1:05d}",
+                    issuing_organization=branch,
+                    category=rng.choice(categories),
+                    document_number=f"县机党〔{published.year}〕{number + 1}号",
+                    index_number=f"BENCH-{published.year}-{number + 1:05d}",
+                    scope=scope,
+                    written_on=published.date(),
+                    published_on=timezone.localdate(published),
+                    body=[("paragraph", f"<p>{branch.name}按照县直机关工委部署，做好{topic}工作。{text}。</p>")],
+                    summary=f"{topic}事项公开。",
+                    first_published_at=published,
+                    last_published_at=published,
+                    live=True,
+                )
+                notices.append(notice)
+                if scope == Scope.ORGANIZATIONS:
+                    scoped.append((notice, branch))
+            add_children(index, notices)
+            through.objects.bulk_create(
+                [through(disclosurenoticepage_id=notice.pk, organization_id=branch.pk) for notice, branch in scoped]
             )
-            if scope == Scope.ORGANIZATIONS:
-                notice.scope_organizations = [branch]
-            with transaction.atomic():
-                index.add_child(instance=notice)
-            progress.advance()
+            progress.advance(len(notices))
+    analyze()
+
+
+def analyze():
+    """Refresh PostgreSQL's planner statistics after a bulk load, as autovacuum would shortly after."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def generate_credits(target, rng):

@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/search_latency.py [--notices 10000] [--queries 300] [--database sqlite|postgres-url]
 
-Runs against a throw-away database (a temporary SQLite file by default; `--database postgres://...` for a
-PostgreSQL database that may be emptied), through home.search.search_pages as an anonymous visitor and as an
-editor. Nothing is asserted: timings vary by machine.
+Runs against a throw-away database: a temporary SQLite file by default, or `--database postgres://.../name`, a
+PostgreSQL database that is dropped and created again. Generates the notices with bench/generate.py, then times
+the whole search page (GET /search/?q=..., rendered: results, count, snippets) as an anonymous visitor, a member
+and an editor, with a mix of one- and two-word queries, topics and document numbers. Nothing is asserted:
+timings vary by machine.
 """
 
 import argparse
@@ -19,30 +21,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-WORDS = [
-    "党员",
-    "支部",
-    "学习",
-    "教育",
-    "党费",
-    "换届",
-    "选举",
-    "志愿",
-    "服务",
-    "整改",
-    "廉政",
-    "纪律",
-    "作风",
-    "建设",
-    "组织",
-    "生活",
-    "主题",
-    "党日",
-    "发展",
-    "培训",
-]
-SUBJECTS = ["党建工作要点", "党费收缴情况", "换届选举结果", "主题党日安排", "组织生活会整改清单", "发展党员公示"]
+
+def recreate_postgres_database(url):
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(base + "/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def percentile(sorted_values, fraction):
+    return sorted_values[max(0, int(len(sorted_values) * fraction) - 1)]
 
 
 def main():
@@ -51,62 +43,57 @@ def main():
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--database", default="")
     args = parser.parse_args()
+    if args.database.startswith("postgres"):
+        recreate_postgres_database(args.database)
     os.environ["DATABASE_URL"] = args.database or f"sqlite:///{tempfile.mkdtemp()}/search-bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings.dev")
+    os.environ.setdefault("DEBUG", "false")  # as served: no debug pages, no query log kept
     import django
 
     django.setup()
-    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import RequestFactory
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from generate import KINDS, TOPICS, WORDS, generate_notices
 
-    from dangjian.progress import Progress
-    from disclosures.models import DisclosureIndexPage, DisclosureNoticePage, NoticeCategory
-    from home import search as site_search
-    from members.models import Organization
-
-    call_command("flush", interactive=False, verbosity=0) if args.database else None
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", "--skip-index", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
     rng = random.Random(2026)
-    index = DisclosureIndexPage.objects.first()
-    category = NoticeCategory.objects.first()
-    organizations = list(Organization.objects.filter(kind="branch"))
-    progress = Progress("生成公开事项", args.notices)
-    for number in range(args.notices):
-        organization = rng.choice(organizations)
-        internal = number % 3 == 0
-        notice = DisclosureNoticePage(
-            title=f"{organization.name}2026年{rng.choice(SUBJECTS)}（第{number}号）",
-            issuing_organization=organization,
-            category=category,
-            document_number=f"县机党〔2026〕{number}号",
-            scope="organizations" if internal else "public",
-            body=[("paragraph", "<p>" + "，".join(rng.choice(WORDS) for _ in range(60)) + "。</p>")],
-            live=True,
-        )
-        if internal:
-            notice.scope_organizations = [organization]
-        index.add_child(instance=notice)
-        progress.advance()
-    call_command("update_index", stdout=io.StringIO())
+    generate_notices(args.notices, rng)
 
-    queries = [" ".join(rng.sample(WORDS, rng.choice([1, 2]))) for _ in range(args.queries)]
-    request = RequestFactory().get("/search/")
-    request.user = AnonymousUser()
-    request.session = {}
-    timings = []
-    for query in queries:
-        start = time.perf_counter()
-        _, results, _ = site_search.search_pages(request, query)
-        list(results[:10])
-        results.count()
-        timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"{connection.vendor}: {args.notices} notices, {len(queries)} queries (first page and count, anonymous)")
-    print(f"  median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms")
+    queries = []
+    for _ in range(args.queries):
+        kind = rng.random()
+        if kind < 0.6:
+            queries.append(" ".join(rng.sample(WORDS, rng.choice([1, 2]))))
+        elif kind < 0.85:
+            queries.append(rng.choice(TOPICS) + rng.choice(["", rng.choice(KINDS)]))
+        else:
+            queries.append(f"县机党〔2025〕{rng.randrange(1, args.notices)}号")
+    users = get_user_model().objects
+    visitors = {"anonymous": None, "member": users.get(username="member"), "editor": users.get(username="editor")}
+    print(f"{connection.vendor}: {args.notices} notices, {len(queries)} queries per visitor (GET /search/, rendered)")
+    for label, user in visitors.items():
+        client = Client(HTTP_HOST="127.0.0.1")
+        if user:
+            client.force_login(user)
+        client.get("/search/", {"q": "党员"})  # warm
+        timings, query_counts = [], []
+        for query in queries:
+            reset_queries()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get("/search/", {"q": query})
+                timings.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (query, response.status_code)
+            query_counts.append(len(captured))
+        timings.sort()
+        print(
+            f"  {label:9} median {statistics.median(timings):6.1f} ms, p95 {percentile(timings, 0.95):6.1f} ms, "
+            f"max {timings[-1]:6.1f} ms; {max(query_counts)} queries at most"
+        )
 
 
 if __name__ == "__main__":
