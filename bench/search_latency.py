@@ -42,8 +42,9 @@ def main():
     parser.add_argument("--notices", type=int, default=10000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--database", default="")
+    parser.add_argument("--keep", action="store_true", help="reuse the database as it is (no drop, no new data)")
     args = parser.parse_args()
-    if args.database.startswith("postgres"):
+    if args.database.startswith("postgres") and not args.keep:
         recreate_postgres_database(args.database)
     os.environ["DATABASE_URL"] = args.database or f"sqlite:///{tempfile.mkdtemp()}/search-bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings.dev")
@@ -58,10 +59,11 @@ def main():
     from django.test.utils import CaptureQueriesContext
     from generate import KINDS, TOPICS, WORDS, generate_notices
 
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=io.StringIO())
     rng = random.Random(2026)
-    generate_notices(args.notices, rng)
+    if not args.keep:
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", stdout=io.StringIO())
+        generate_notices(args.notices, rng)
 
     queries = []
     for _ in range(args.queries):
@@ -80,13 +82,14 @@ def main():
         if user:
             client.force_login(user)
         client.get("/search/", {"q": "党员"})  # warm
-        timings, query_counts = [], []
+        timings, query_counts, slowest = [], [], []
         for query in queries:
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
                 response = client.get("/search/", {"q": query})
                 timings.append((time.perf_counter() - start) * 1000)
+                slowest.append((timings[-1], query))
             assert response.status_code == 200, (query, response.status_code)
             query_counts.append(len(captured))
         timings.sort()
@@ -94,6 +97,8 @@ def main():
             f"  {label:9} median {statistics.median(timings):6.1f} ms, p95 {percentile(timings, 0.95):6.1f} ms, "
             f"max {timings[-1]:6.1f} ms; {max(query_counts)} queries at most"
         )
+        slowest.sort(reverse=True)
+        print("    slowest: " + ", ".join(f"{query} {ms:.0f} ms" for ms, query in slowest[:4]))
 
 
 if __name__ == "__main__":

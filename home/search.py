@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from wagtail import hooks
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
+from wagtail.search.query import And, Or, PlainText
 
 from .sections import SEARCH_SECTIONS_HOOK
 
@@ -129,12 +130,22 @@ def search_pages(request, query, section_key=""):
     chosen = next((section for section in sections if section.key == section_key), None)
     if chosen is not None:
         pages = pages.filter(content_type__in=[ct.pk for ct in section_content_types(chosen)])
-    text = " ".join(terms)
-    results = pages.search(text, operator="and")
-    if len(terms) > 1 and not results.count():
-        # No page holds every word (the text may have been cut differently around a word): any word will do.
-        results = pages.search(text, operator="or")
+    for query in relaxed_queries(terms):
+        results = pages.search(query)
+        if results.count():
+            break
     return sections, results, terms
+
+
+def relaxed_queries(terms):
+    """Every word; then, if no page has them all, all words but one (a wrong year in a document number, a word
+    the text cut differently); then any word. Each step is tried only if the one before found nothing: the
+    last, matching most of the site for common words, is the costliest to rank."""
+    yield And([PlainText(term) for term in terms])
+    if len(terms) > 2:
+        yield Or([And([PlainText(term) for term in terms if term != left_out]) for left_out in terms])
+    if len(terms) > 1:
+        yield Or([PlainText(term) for term in terms])
 
 
 # --- Snippets ---------------------------------------------------------------------------------------------------

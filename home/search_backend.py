@@ -10,8 +10,8 @@ One pass: Wagtail ranks by joining every page of the caller's queryset to the in
 correlated subquery that runs the FTS5 MATCH again for every matching page (0.7 s for a two-word query over
 2,000 notices). Here a results page is one query over the index entries alone, matched, filtered by the caller's
 queryset (its visibility rules) as a subquery, scored and cut to the page; the pages are then fetched by id.
-On PostgreSQL the match uses a GIN index on title || body (migration home 0004). Match-all, negated and unranked
-searches take Wagtail's own path.
+On PostgreSQL the match and the rank read a stored title || body column with a GIN index (migration home 0004).
+Match-all, negated and unranked searches take Wagtail's own path.
 
 Otherwise this is Wagtail's backend: WAGTAILSEARCH_BACKENDS names this module instead of
 "wagtail.search.backends.database".
@@ -75,7 +75,6 @@ def _title_first_sqlite_backend():
         SQLiteSearchQueryCompiler,
         SQLiteSearchResults,
     )
-    from modelsearch.query import Not, Phrase, PlainText
     from modelsearch.utils import get_descendants_content_types_pks
 
     class WeightedBM25(BM25):
@@ -84,9 +83,9 @@ def _title_first_sqlite_backend():
 
     class TitleFirstQueryCompiler(SQLiteSearchQueryCompiler):
         def build_tsrank(self, vector, query, config=None, boost=1.0):
-            if isinstance(query, (Phrase, PlainText, Not)):
-                return WeightedBM25() * boost if boost != 1.0 else WeightedBM25()
-            return super().build_tsrank(vector, query, config=config, boost=boost)
+            # bm25() scores the whole MATCH expression, And and Or included: Wagtail's products of (1 + bm25) per
+            # word would flip the order for an even number of words, since bm25() is negative.
+            return WeightedBM25() * boost if boost != 1.0 else WeightedBM25()
 
         def ranked_entries(self, config):
             query = normalize(self.query)
@@ -116,6 +115,8 @@ def _title_first_sqlite_backend():
 
 
 def _title_first_postgres_backend():
+    from django.contrib.postgres.search import SearchRank, SearchVectorField
+    from django.db.models import Expression
     from modelsearch.backends.database.postgres.postgres import (
         IndexEntry,
         PostgresSearchBackend,
@@ -124,28 +125,41 @@ def _title_first_postgres_backend():
     )
     from modelsearch.utils import get_descendants_content_types_pks
 
-    def weighted_vectors(prefix):
-        return [(F(f"{prefix}title"), F(f"{prefix}title_norm") * TITLE_WEIGHT), (F(f"{prefix}body"), 1.0)]
+    # ts_rank's weights by lexeme class {D, C, B, A}: the index stores unboosted fields (the text) as D and boosted
+    # ones (the title) as A-C, so the title counts TITLE_WEIGHT times the text.
+    title_first_weights = [1 / TITLE_WEIGHT, 1.0, 1.0, 1.0]
+
+    class TitleBody(Expression):
+        """The stored title || body column of migration home 0004 (not a field of Wagtail's model)."""
+
+        output_field = SearchVectorField()
+
+        def as_sql(self, compiler, connection):
+            return f'"{IndexEntry._meta.db_table}"."title_body"', []
 
     class TitleFirstQueryCompiler(PostgresSearchQueryCompiler):
         def get_index_vectors(self, search_query):
-            return weighted_vectors("index_entries__")  # from the searched model, through its index entries
+            # Wagtail's own path (match-all and negated searches): the title's rank weighed like ours.
+            return [
+                (F("index_entries__title"), F("index_entries__title_norm") * TITLE_WEIGHT),
+                (F("index_entries__body"), 1.0),
+            ]
 
         def ranked_entries(self, config):
             if not _ranks_in_one_pass(self, self.query):
                 return None
             search_query = self.build_tsquery(self.query, config=config)
-            rank = self._build_rank_expression(weighted_vectors(""), config)  # from IndexEntry itself
-            # The same expression as the GIN index of migration home 0004, so that the match uses it.
-            vector = F("title")._combine(F("body"), "||", False)
             return (
-                IndexEntry.objects.annotate(_vector_=vector)
+                IndexEntry.objects.annotate(_vector_=TitleBody())
                 .filter(
                     _vector_=search_query,
                     content_type__in=get_descendants_content_types_pks(self.queryset.model),
                     object_id__in=self.queryset.values(pk_text=Cast("pk", CharField())),
                 )
-                .annotate(hit_id=F("object_id"), score=rank)
+                .annotate(
+                    hit_id=F("object_id"),
+                    score=SearchRank(TitleBody(), search_query, weights=title_first_weights),
+                )
                 .order_by(F("score").desc(), "-id")
             )
 

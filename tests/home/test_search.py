@@ -63,6 +63,32 @@ def test_title_match_ranks_above_body_matches(client, make_notice):
     assert titles(client, "廉政教育") == ["廉政教育月活动安排", "关于年度工作的通报"]
 
 
+def test_title_match_ranks_above_body_matches_for_two_words(client, make_notice):
+    # bm25() is negative: Wagtail's product of (1 + bm25) per word would rank these the other way round.
+    make_notice("关于年度工作的通报", body="<p>" + "廉政纪律要常抓不懈，廉政纪律贯穿全年。" * 5 + "</p>")
+    make_notice("廉政纪律教育安排", body="<p>各支部按计划组织。</p>")
+    make_notice("学习安排", body="<p>学习。</p>")
+    assert titles(client, "廉政 纪律") == ["廉政纪律教育安排", "关于年度工作的通报"]
+
+
+def test_a_wrong_year_in_a_document_number_still_finds_the_document_first(client, make_notice):
+    make_notice("关于党费收缴的通知", document_number="新机党〔2025〕37号")
+    make_notice("关于换届选举的通知", document_number="县机党〔2026〕12号")
+    make_notice("关于主题党日的通知", document_number="县机党〔2026〕8号")
+    # No page has every word; every word but one (the year) finds exactly the document meant, not every page
+    # with 党, 2026 or 号 in it.
+    assert titles(client, "新机党〔2026〕37号") == ["关于党费收缴的通知"]
+
+
+def test_any_word_is_the_last_resort_only(client, make_notice):
+    make_notice("关于党费收缴的通知")
+    make_notice("廉政教育月活动安排")
+    # Two words no page has together: the pages with either word, best first.
+    assert set(titles(client, "党费 廉政")) == {"关于党费收缴的通知", "廉政教育月活动安排"}
+    # Three words, two of them on one page: only that page, not every page with one of the words.
+    assert titles(client, "党费 收缴 廉政") == ["关于党费收缴的通知"]
+
+
 def test_snippet_shows_the_text_around_the_match_highlighted(client, make_notice):
     make_notice("关于年度工作的通报", body="<p>" + "前言。" * 60 + "深入开展廉政教育，<b>警钟长鸣</b>。</p>")
     response = client.get("/search/", {"q": "廉政教育"})
