@@ -17,7 +17,7 @@ def sees_everything(user):
         return False
     cached = getattr(user, _STAFF_CACHE, None)
     if cached is None:
-        cached = user.is_superuser or user.groups.filter(name__in=STAFF_ROLES).exists()
+        cached = user.is_superuser or roles.has_role(user, *STAFF_ROLES)
         setattr(user, _STAFF_CACHE, cached)
     return cached
 

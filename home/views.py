@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 from wagtail import hooks
 from wagtail.models import Page
 
-from members.models import Member
+from members.scope import member_record
 
 from . import search as site_search
 from .sections import ME_PANELS_HOOK
@@ -17,7 +17,7 @@ LARGE_TEXT_COOKIE = "large_text"
 
 @login_required
 def me(request):
-    member = Member.objects.select_related("organization").filter(user=request.user).first()
+    member = member_record(request.user)
     panels = (hook(request) for hook in hooks.get_hooks(ME_PANELS_HOOK))
     return render(
         request,

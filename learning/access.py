@@ -2,19 +2,12 @@
 
 from members import roles
 from members.models import Member, Organization
-from members.scope import is_active_member
-
-_MEMBER_ATTRIBUTE = "_learning_member"
+from members.scope import active_member, is_active_member
 
 
 def member_for(user):
-    """The user's active member record (with his organization), cached on the user object; None otherwise."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if not hasattr(user, _MEMBER_ATTRIBUTE):
-        member = Member.objects.active().select_related("organization").filter(user=user).first()
-        setattr(user, _MEMBER_ATTRIBUTE, member)
-    return getattr(user, _MEMBER_ATTRIBUTE)
+    """The user's active member record (with his organization), cached for the request; None otherwise."""
+    return active_member(user)
 
 
 def study_member(request):
@@ -29,11 +22,7 @@ def can_study(request):
 
 
 def _in_group(user, name):
-    cache = getattr(user, "_learning_groups", None)
-    if cache is None:
-        cache = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
-        user._learning_groups = cache
-    return name in cache
+    return roles.has_role(user, name)
 
 
 def is_cadre(user):

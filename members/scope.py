@@ -29,5 +29,23 @@ def member_organization_ids(user):
     return cached
 
 
+_MEMBER_ATTRIBUTE = "_member_record"
+
+
+def member_record(user):
+    """The user's member record (any status, with its organization), cached on the user object; None if none."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, _MEMBER_ATTRIBUTE):
+        setattr(user, _MEMBER_ATTRIBUTE, Member.objects.select_related("organization").filter(user=user).first())
+    return getattr(user, _MEMBER_ATTRIBUTE)
+
+
+def active_member(user):
+    """The user's member record if the membership is active, else None."""
+    member = member_record(user)
+    return member if member is not None and member.status == Member.Status.ACTIVE else None
+
+
 def is_active_member(user):
     return bool(member_organization_ids(user))

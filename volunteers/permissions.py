@@ -4,19 +4,13 @@ from members import roles
 
 from .models import VolunteerProjectPage
 
-_CACHE_ATTRIBUTE = "_is_volunteer_manager"
-
 
 def is_volunteer_manager(user):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is None:
-        cached = user.groups.filter(name=roles.VOLUNTEER_MANAGER).exists()
-        setattr(user, _CACHE_ATTRIBUTE, cached)
-    return cached
+    return roles.has_role(user, roles.VOLUNTEER_MANAGER)
 
 
 def can_coordinate(user, project):

@@ -16,8 +16,7 @@ from wagtail.models import Site
 
 from dangjian.excel import xlsx_response
 from home.models import SiteSettings
-from members.models import Member
-from members.scope import is_active_member
+from members.scope import is_active_member, member_record
 
 from . import services
 from .forms import ProfileForm, ProposalForm, RegistrationForm, ServiceRequestForm
@@ -92,7 +91,7 @@ def profile(request):
     else:
         initial = {}
         if instance is None:
-            member = Member.objects.filter(user=request.user).first()
+            member = member_record(request.user)
             initial = {
                 "name": member.name if member else request.user.get_full_name(),
                 "phone": member.phone if member else "",
@@ -155,7 +154,7 @@ def propose(request):
         if form.is_valid():
             proposal = form.save(commit=False)
             proposal.proposer = request.user
-            proposal.organization = Member.objects.get(user=request.user).organization
+            proposal.organization = member_record(request.user).organization
             proposal.save()
             messages.success(request, "项目建议已提交，工委审核后会在“我的”页面告诉您结果。")
             return redirect("me")

@@ -1,9 +1,12 @@
 import datetime
+import time
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from dangjian.sessions import RENEWED_AT
 from tests.conftest import PASSWORD
 
 
@@ -129,7 +132,7 @@ def test_password_change_accepts_a_good_password(client, member_user, home_page)
 
 
 @pytest.mark.django_db
-def test_session_ends_after_idle_time_and_each_request_renews_it(client, member_user, home_page, settings):
+def test_session_ends_after_idle_time_and_requests_renew_it(client, member_user, home_page):
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60 == 30 * 60
     client.force_login(member_user)
     session = Session.objects.get(session_key=client.session.session_key)
@@ -141,3 +144,28 @@ def test_session_ends_after_idle_time_and_each_request_renews_it(client, member_
     # 30 idle minutes later the session is gone.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     assert client.get("/me/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_session_is_written_at_most_once_a_minute(client, member_user, home_page):
+    client.force_login(member_user)
+    assert client.get("/me/").status_code == 200  # renews: the first request after logging in
+    key = client.session.session_key
+    soon = timezone.now() + datetime.timedelta(minutes=10)
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date == soon  # renewed less than a minute ago: no write
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(pk=key).update(expire_date=soon)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get(pk=key).expire_date > timezone.now() + datetime.timedelta(minutes=29)
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_gets_no_session(client, home_page):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
