@@ -61,8 +61,8 @@ chromium:
 	@command -v $(CHROMIUM) >/dev/null || ( $(SUDO) apt-get update -qq \
 		&& $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk )
 
-# Load test on SQLite and PostgreSQL with gunicorn and wrk (bench/run.py); writes bench/RESULTS.md.
-# BENCH_ARGS="--notices 2000 --duration 5" for a shorter run.
+# Load test on SQLite and PostgreSQL with gunicorn and wrk (bench/run.py), concurrent ballots and sign-ups on
+# PostgreSQL (bench/concurrency.py); writes bench/RESULTS.md. docs/benchmark.md; BENCH_ARGS for a shorter run.
 BENCH_ARGS ?=
 bench: install postgres redis
 	@command -v wrk >/dev/null || ( $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk )

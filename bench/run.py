@@ -1,12 +1,18 @@
 """`make bench`: the site under load with gunicorn (2 workers) and wrk, on SQLite and on PostgreSQL.
 
-    .venv/bin/python bench/run.py [--notices 10000] [--members 2000] [--credits 200000] [--duration 8]
-                                  [--databases sqlite,postgres] [--postgres-url postgres://.../dangjian_bench]
+    .venv/bin/python bench/run.py [--notices 10000] [--members 2000] [--credits 200000] [--lessons 200]
+                                  [--projects 50] [--competitions 3] [--entries 100] [--ballots 5000]
+                                  [--duration 8] [--databases sqlite,postgres]
+                                  [--postgres-url postgres://.../dangjian_bench]
+                                  [--voters 1000] [--duplicates 200] [--volunteers 200] [--signup-duplicates 50]
+                                  [--capacity 50] [--threads 24]
 
 For each database: build it (bench/.data/), generate the data set (bench/generate.py), collect static files,
 count each page's queries (bench/probe.py), then serve with the production settings (bench/bench_settings.py:
 DEBUG off, whitenoise manifest, Redis) twice: page cache off, then on. wrk loads each page for --duration
-seconds with 2 threads and 8 connections. Prints one table and writes bench/RESULTS.md.
+seconds with 2 threads and 8 connections. On PostgreSQL, while the second server runs, bench/concurrency.py
+sends ballots and volunteer sign-ups many at once (--threads) and counts what the database stored. Prints the
+tables and writes bench/RESULTS.md.
 """
 
 import argparse
@@ -35,7 +41,19 @@ def parse_args():
     parser.add_argument("--notices", type=int, default=10_000)
     parser.add_argument("--members", type=int, default=2_000)
     parser.add_argument("--credits", type=int, default=200_000)
+    parser.add_argument("--lessons", type=int, default=200)
+    parser.add_argument("--projects", type=int, default=50)
+    parser.add_argument("--competitions", type=int, default=3)
+    parser.add_argument("--entries", type=int, default=100, help="entries of all generated competitions")
+    parser.add_argument("--ballots", type=int, default=5_000, help="ballots of all generated competitions")
     parser.add_argument("--duration", type=int, default=8)
+    # bench/concurrency.py (PostgreSQL only)
+    parser.add_argument("--voters", type=int, default=1_000)
+    parser.add_argument("--duplicates", type=int, default=200)
+    parser.add_argument("--volunteers", type=int, default=200)
+    parser.add_argument("--signup-duplicates", type=int, default=50)
+    parser.add_argument("--capacity", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=24)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument(
         "--postgres-url",
@@ -66,7 +84,7 @@ def environment(args, database_url):
 
 
 def run(command, env, capture=False):
-    print("$", " ".join(command), flush=True)
+    print("$", " ".join(part if len(part) < 200 else part[:60] + " ..." for part in command), flush=True)
     result = subprocess.run(command, cwd=ROOT, env=env, text=True, capture_output=capture)
     if result.returncode:
         sys.exit(f"failed: {' '.join(command)}\n{result.stdout or ''}{result.stderr or ''}")
@@ -107,14 +125,18 @@ def wrk(url, seconds, cookie=None):
     }
 
 
-def serve_and_load(env, probe, cached, seconds):
+def serve_and_load(env, probe, cached, seconds, then=None):
+    """Serve, load each page with wrk, then call `then(base URL)` while the server still runs."""
     env = {**env, "PAGE_CACHE_ENABLED": "true" if cached else "false"}
+    # gunicorn's log is kept: it tells when a worker was replaced (max_requests) during a load.
+    log_path = DATA / f"gunicorn-{'cached' if cached else 'uncached'}.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{PORT}"
     try:
@@ -128,15 +150,19 @@ def serve_and_load(env, probe, cached, seconds):
         for name, path in probe["pages"].items():
             if not path:
                 continue
-            cookie = probe["cookie"] if name.startswith("/me/") else None
+            cookie = probe["cookies"].get(name)
             request = urllib.request.Request(base + path, headers={"Cookie": cookie} if cookie else {})
             urllib.request.urlopen(request, timeout=30).read()  # warm
             results[name] = wrk(base + path, seconds, cookie)
             print(f"  {'cached' if cached else 'uncached'} {name}: {results[name]['rps']:.0f} req/s", flush=True)
-        return results
+        return results, then(base) if then else None
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
+        restarts = log_path.read_text(errors="replace").count("Autorestarting worker")
+        if restarts:
+            print(f"  gunicorn replaced a worker {restarts} times (max_requests); log: {log_path}", flush=True)
 
 
 def bench_database(name, args):
@@ -150,17 +176,37 @@ def bench_database(name, args):
             f"--notices={args.notices}",
             f"--members={args.members}",
             f"--credits={args.credits}",
+            f"--lessons={args.lessons}",
+            f"--projects={args.projects}",
+            f"--competitions={args.competitions}",
+            f"--entries={args.entries}",
+            f"--ballots={args.ballots}",
         ],
         env,
     )
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     output = run([PYTHON, "manage.py", "shell", "--no-imports", "-c", (BENCH / "probe.py").read_text()], env, True)
     probe = json.loads(output.split("PROBE ", 1)[1])
-    return {
-        "probe": probe,
-        "uncached": serve_and_load(env, probe, False, args.duration),
-        "cached": serve_and_load(env, probe, True, args.duration),
-    }
+    uncached, _ = serve_and_load(env, probe, False, args.duration)
+    cached, concurrency = serve_and_load(
+        env,
+        probe,
+        True,
+        args.duration,
+        (lambda base: concurrent_writes(env, base, args)) if name == "postgres" else None,
+    )
+    return {"probe": probe, "uncached": uncached, "cached": cached, "concurrency": concurrency}
+
+
+def concurrent_writes(env, base, args):
+    command = [PYTHON, "bench/concurrency.py", f"--base={base}"]
+    command += [f"--{option.replace('_', '-')}={getattr(args, option)}" for option in CONCURRENCY_OPTIONS]
+    output = run(command, env, True)
+    print(output, end="", flush=True)
+    return json.loads(output.split("CONCURRENCY ", 1)[1])
+
+
+CONCURRENCY_OPTIONS = ["voters", "duplicates", "volunteers", "signup_duplicates", "capacity", "threads"]
 
 
 def table(name, result):
@@ -182,7 +228,44 @@ def table(name, result):
         )
     errors = sum(r["errors"] for mode in ("uncached", "cached") for r in result[mode].values())
     lines += ["", f"Non-2xx/3xx answers or socket errors during the run: {errors}.", ""]
+    if result.get("concurrency"):
+        lines += concurrency_table(name, result["concurrency"])
     return "\n".join(lines)
+
+
+BALLOT_TARGET = 300  # ballots/s on PostgreSQL (issue 8)
+
+
+def concurrency_table(name, result):
+    ballots, signups = result["ballots"], result["signups"]
+
+    def other(row):
+        return ", ".join(f"{status}: {n}" for status, n in row["other"].items()) or "0"
+
+    verdict = "met" if ballots["per_second"] >= BALLOT_TARGET else "not met"
+    return [
+        f"#### Concurrent writes ({name})",
+        "",
+        f"bench/concurrency.py, with the page cache on: logged-in form POSTs with their CSRF token through the same "
+        f"gunicorn, {result['threads']} in flight at once; some users send the same form twice at the same moment. "
+        "Then the rows are counted in the database.",
+        "",
+        "| writes | requests | users | stored | refused (409) | other answers | doubled | lost | seconds | per second |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| ballots (one per voter) | {ballots['requests']} | {ballots['voters']} | {ballots['stored']} "
+        f"| {ballots['refused']} | {other(ballots)} | {ballots['doubled']} | {ballots['lost']} "
+        f"| {ballots['seconds']:.1f} | {ballots['per_second']:.0f} |",
+        f"| sign-ups (slot of {signups['capacity']} seats) | {signups['requests']} | {signups['volunteers']} "
+        f"| {signups['stored']} ({signups['confirmed']} confirmed, {signups['waitlisted']} waitlisted) "
+        f"| {signups['refused']} | {other(signups)} | {signups['doubled']} | {signups['lost']} "
+        f"| {signups['seconds']:.1f} | {signups['per_second']:.0f} |",
+        "",
+        f"- Ballots: {ballots['accepted']} accepted (302 to the receipt) for {ballots['voters']} voters; target "
+        f"{BALLOT_TARGET} ballots/s: {verdict} ({ballots['per_second']:.0f}/s).",
+        f"- Sign-ups: confirmed {'==' if signups['confirmed'] == min(signups['capacity'], signups['volunteers']) else '!='}"
+        f" capacity; seats distinct and within 1–{signups['capacity']}: {'yes' if signups['seats_distinct'] else 'NO'}.",
+        "",
+    ]
 
 
 def _proc_field(path, name):
@@ -215,7 +298,9 @@ def main():
             f"- Date: {now:%Y-%m-%d %H:%M} (Asia/Shanghai)",
             f"- Machine: {machine()}",
             f"- Data: {args.notices} notices (a third internal), {args.members} members, {args.credits} credit "
-            "records, plus the demo content (seed_demo).",
+            f"records, {args.lessons} lessons, {args.projects} volunteer projects (3 slots each, with sign-ups), "
+            f"{args.competitions} competitions with {args.entries} entries and {args.ballots} ballots in all, "
+            "including the demo content (seed_demo).",
             f"- Server: gunicorn, 2 sync workers, production settings (DEBUG off, whitenoise manifest, Redis); "
             f"wrk -t2 -c8 -d{args.duration}s per page, one page after the other.",
             "- *queries*: database queries of one uncached request (page cache off), counted in-process.",
