@@ -7,6 +7,10 @@ from django.utils import timezone
 
 
 class ExpertScore(models.Model):
+    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
+    # for it, and indexing each save costs queries on the busiest writes.
+    wagtail_reference_index_ignore = True
+
     competition = models.ForeignKey(
         "awards.CompetitionPage", verbose_name="评选", on_delete=models.PROTECT, related_name="expert_scores"
     )

@@ -12,6 +12,10 @@ class BallotQuerySet(models.QuerySet):
 
 
 class Ballot(models.Model):
+    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
+    # for it, and indexing each save costs queries on the busiest writes.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         COUNTED = "counted", "有效计票"
         QUARANTINED = "quarantined", "已隔离（不计票）"
@@ -87,6 +91,10 @@ class Ballot(models.Model):
 
 
 class BallotChoice(models.Model):
+    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
+    # for it, and indexing each save costs queries on the busiest writes.
+    wagtail_reference_index_ignore = True
+
     ballot = models.ForeignKey(Ballot, verbose_name="选票", on_delete=models.CASCADE, related_name="choices")
     entry = models.ForeignKey(
         "awards.EntryPage", verbose_name="作品", on_delete=models.PROTECT, related_name="ballot_choices"
