@@ -41,6 +41,7 @@ def parse_args():
     parser.add_argument("--signup-duplicates", type=int, default=50)
     parser.add_argument("--capacity", type=int, default=50, help="seats of the slot")
     parser.add_argument("--threads", type=int, default=24, help="requests in flight at once")
+    parser.add_argument("--processes", type=int, default=4, help="processes casting ballots without HTTP")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
 
@@ -90,6 +91,8 @@ def sessions_for(users):
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
 
+    from dangjian.sessions import RENEWED_AT
+
     result = {}
     for user in users:
         session = SessionStore()
@@ -97,6 +100,8 @@ def sessions_for(users):
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.set_expiry(3600)
+        # As after the voter's GET of the form: the idle-session renewal is not due (dangjian.sessions).
+        session[RENEWED_AT] = int(time.time())
         session.save()
         # The unmasked secret is what Django's CSRF cookie holds; the form may carry it as it is.
         token = get_random_string(CSRF_SECRET_LENGTH, allowed_chars=CSRF_ALLOWED_CHARS)
@@ -255,6 +260,52 @@ def schedule(users, duplicates, rng):
     return [user for unit in units for user in unit]
 
 
+# --- straight into the database -------------------------------------------------------------------------------
+
+
+def _cast_share(job):
+    """In a worker process: cast this share's ballots through awards.services.cast_ballot; statuses and times."""
+    from django.db import connection
+
+    from awards.models import CompetitionPage
+    from awards.services import AwardError, cast_ballot
+
+    competition_id, share = job
+    competition = CompetitionPage.objects.get(pk=competition_id)
+    results = []
+    started = time.time()
+    for voter, entries in share:
+        try:
+            cast_ballot(competition, voter, entries, "127.0.0.1")
+            results.append((voter.pk, 302))
+        except AwardError as error:
+            results.append((voter.pk, error.status))
+    finished = time.time()
+    connection.close()
+    return results, started, finished
+
+
+def direct_ballots(competition, voters, entry_ids, duplicates, processes, rng):
+    """The same ballots through the service layer in `processes` processes, without HTTP: what PostgreSQL and
+    the ballot code take, apart from Django's request handling. Duplicates are spread so that both copies of a
+    voter's ballot are in flight in different processes."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from awards.models import Ballot
+
+    Ballot.objects.filter(competition=competition).delete()
+    jobs = [(voter, [str(e) for e in rng.sample(entry_ids, 2)]) for voter in schedule(voters, duplicates, rng)]
+    shares = [(competition.pk, jobs[number::processes]) for number in range(processes)]
+    connections.close_all()  # each process opens its own connection
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        outcomes = pool.map(_cast_share, shares)
+    results = [result for share_results, _, _ in outcomes for result in share_results]
+    seconds = max(end for _, _, end in outcomes) - min(start for _, start, _ in outcomes)
+    return count_ballots(competition, voters, results, seconds)
+
+
 # --- counting (in the database) ---------------------------------------------------------------------------------
 
 
@@ -331,6 +382,8 @@ def main():
     results, seconds = fire(args.base, jobs, args.threads)
     ballots = count_ballots(competition, voters, results, seconds)
     print(f"投票：{json.dumps(ballots, ensure_ascii=False)}", flush=True)
+    direct = direct_ballots(competition, voters, entry_ids, args.duplicates, args.processes, rng)
+    print(f"投票（直接写库，{args.processes} 个进程）：{json.dumps(direct, ensure_ascii=False)}", flush=True)
 
     volunteers = users[: args.volunteers]
     path = reverse("volunteers:sign_up", args=[slot.pk])
@@ -341,7 +394,13 @@ def main():
     results, seconds = fire(args.base, jobs, args.threads)
     signups = count_signups(slot, volunteers, results, seconds)
     print(f"报名：{json.dumps(signups, ensure_ascii=False)}", flush=True)
-    summary = {"threads": args.threads, "ballots": ballots, "signups": signups}
+    summary = {
+        "threads": args.threads,
+        "processes": args.processes,
+        "ballots": ballots,
+        "direct_ballots": direct,
+        "signups": signups,
+    }
     print("CONCURRENCY " + json.dumps(summary, ensure_ascii=False), flush=True)
 
 
