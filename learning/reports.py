@@ -7,10 +7,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import reduce
-from operator import or_
 
 from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from members.models import Member, Organization
@@ -105,9 +104,17 @@ def year_courses(year):
     )
     lessons = defaultdict(list)
     if courses:
-        condition = reduce(or_, (Q(path__startswith=course.path) for course in courses))
-        for pk, path in LessonPage.objects.live().filter(condition).values_list("pk", "path"):
-            lessons[path[: -LessonPage.steplen]].append(pk)
+        # By the parent's path, not an OR of prefixes: SQLite refuses an expression 1,000 courses deep.
+        parent_path = Substr("path", 1, Length("path") - LessonPage.steplen)
+        rows = (
+            LessonPage.objects.live()
+            .annotate(parent_path=parent_path)
+            .filter(parent_path__in=[course.path for course in courses])
+            .order_by("path")
+            .values_list("pk", "parent_path")
+        )
+        for pk, path in rows:
+            lessons[path].append(pk)
     for course in courses:
         course.lesson_ids = lessons[course.path]
         course.is_required = course.kind == CoursePage.Kind.REQUIRED

@@ -81,3 +81,62 @@ def vote_url():
         return competition.url
 
     return url
+
+
+# Bulk builders for the query-count tests: live pages without revisions, rows inserted in a second.
+
+
+def add_competitions(index, numbers, phases=("voting", "publicity", "nomination", "review")):
+    """Competitions in the given phases in turn; a higher number starts voting later (and lists first)."""
+    from dangjian.bulk import add_children
+
+    now = timezone.now()
+    pages = []
+    for number in numbers:
+        phase = phases[number % len(phases)]
+        times = windows(phase, now + datetime.timedelta(minutes=number))
+        pages.append(
+            CompetitionPage(title=f"第{number + 1}届“十佳党日活动”评选", slug=f"qc-competition-{number}", **times)
+        )
+    return add_children(index, pages, index=False)
+
+
+def add_entries(competition, numbers, organizations, images=()):
+    """Entries nominated by `organizations` in turn; every other one shows one of `images`."""
+    from dangjian.bulk import add_children
+
+    return add_children(
+        competition,
+        [
+            EntryPage(
+                title=f"参评作品第{number + 1}号",
+                slug=f"qc-entry-{number}",
+                nominating_organization=organizations[number % len(organizations)],
+                image=images[number % len(images)] if images and number % 2 else None,
+                summary="支部主题党日活动。",
+                live=True,
+            )
+            for number in numbers
+        ],
+        index=False,
+    )
+
+
+def add_ballots(competition, entries, numbers):
+    """One counted ballot from a new voter for each entry, numbered like the entries."""
+    from django.contrib.auth import get_user_model
+
+    from awards.models import Ballot, BallotChoice
+
+    User = get_user_model()
+    voters = User.objects.bulk_create([User(username=f"qc-voter-{competition.pk}-{number}") for number in numbers])
+    ballots = Ballot.objects.bulk_create(
+        [
+            Ballot(competition_id=competition.pk, voter=voter, code=f"QC{competition.pk}-{number}")
+            for number, voter in zip(numbers, voters, strict=True)
+        ]
+    )
+    BallotChoice.objects.bulk_create(
+        [BallotChoice(ballot=ballot, entry_id=entry.pk) for ballot, entry in zip(ballots, entries, strict=True)]
+    )
+    return ballots

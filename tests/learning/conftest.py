@@ -122,3 +122,99 @@ def study_settings(settings):
     settings.LEARNING_SECONDS_PER_MINUTE = 60
     settings.LEARNING_COMPLETION_RATIO = "0.8"
     return settings
+
+
+# Bulk builders for the query-count tests: live pages without revisions, inserted in a second.
+
+
+def _published(number):
+    import datetime
+
+    return timezone.make_aware(datetime.datetime(2026, 1, 5, 9, 0)) + datetime.timedelta(hours=number)
+
+
+def add_courses(index, numbers, year, kind="required"):
+    from dangjian.bulk import add_children
+
+    return add_children(
+        index,
+        [
+            CoursePage(
+                title=f"专题课程第{number + 1}期",
+                slug=f"qc-course-{number}",
+                year=year,
+                kind=kind,
+                first_published_at=_published(number),
+                last_published_at=_published(number),
+                live=True,
+            )
+            for number in numbers
+        ],
+        index=False,
+    )
+
+
+def add_lessons(course, numbers):
+    from dangjian.bulk import add_children
+
+    return add_children(
+        course,
+        [
+            LessonPage(
+                title=f"第{number + 1}讲：党的基本知识",
+                slug=f"qc-lesson-{number}",
+                duration_minutes=20,
+                body="<p>课程内容</p>",
+                first_published_at=_published(number),
+                last_published_at=_published(number),
+                live=True,
+            )
+            for number in numbers
+        ],
+        index=False,
+    )
+
+
+def add_micro_lessons(index, numbers, lecturer):
+    from dangjian.bulk import add_children
+
+    return add_children(
+        index,
+        [
+            MicroLessonPage(
+                title=f"微型党课第{number + 1}讲",
+                slug=f"qc-micro-{number}",
+                lecturer=lecturer,
+                lecturer_organization_id=lecturer.organization_id,
+                duration_minutes=10,
+                body="<p>微型党课正文</p>",
+                delivered_on=_published(number).date(),
+                first_published_at=_published(number),
+                last_published_at=_published(number),
+                live=True,
+            )
+            for number in numbers
+        ],
+        index=False,
+    )
+
+
+def add_credit_records(members, numbers, year, granted_by=None):
+    """Manual credit records (线下学习), one per number, spread over `members` in turn."""
+    from learning.models import CreditRecord
+
+    return CreditRecord.objects.bulk_create(
+        [
+            CreditRecord(
+                member=members[number % len(members)],
+                year=year,
+                points="1.00",
+                source=CreditRecord.Source.MANUAL,
+                activity=CreditRecord.Activity.GROUP_STUDY,
+                reason=f"集中学习第{number + 1}次",
+                granted_by=granted_by if number % 2 else None,
+                created_at=_published(number),
+            )
+            for number in numbers
+        ]
+    )

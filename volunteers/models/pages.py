@@ -206,13 +206,16 @@ class VolunteerProjectPage(BasePage):
         slots = list(ServiceSlot.objects.with_counts().filter(page=self))
         mine = {}
         if request.user.is_authenticated:
+            by_id = {slot.pk: slot for slot in slots}
             for signup in SignUp.objects.filter(user=request.user, slot__in=slots).exclude(status="cancelled"):
+                signup.slot = by_id[signup.slot_id]  # can_cancel reads the slot: no query per sign-up
                 mine[signup.slot_id] = signup
             waitlisted = [signup for signup in mine.values() if signup.status == "waitlisted"]
             positions = SignUp.waitlist_positions(waitlisted)
             for signup in waitlisted:
                 signup.waitlist_position = positions.get(signup.pk)
         for slot in slots:
+            slot.page = self  # place_display falls back to the project's place: no query per slot
             slot.my_signup = mine.get(slot.pk)
         context.update(
             slots=slots,
