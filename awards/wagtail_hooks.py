@@ -15,6 +15,7 @@ from home.sections import (
     MePanel,
     PageBadge,
     SearchSection,
+    cached_home_section,
 )
 
 from .admin_views import AwardsAdminGroup, BallotPermissionPolicy, ObjectionPermissionPolicy
@@ -65,6 +66,11 @@ def keep_voted_pages(request, page):
 
 @hooks.register(HOME_SECTIONS_HOOK)
 def competitions_on_home(request, home_page):
+    """Competitions voting or in publicity now; the same for everyone."""
+    return cached_home_section(request, ("awards", home_page.pk), lambda: _competitions_section(request))
+
+
+def _competitions_section(request):
     now = timezone.now()
     competitions = list(
         CompetitionPage.objects.live()
@@ -83,7 +89,15 @@ def competitions_on_home(request, home_page):
         template="awards/home_section.html",
         context={"competitions": competitions, "now": now},
         more_url=index.get_url(request) if index else "",
+        valid_until=_next_phase_change(now),
     )
+
+
+def _next_phase_change(now):
+    """The next moment a live competition opens or closes its voting or publicity: the home block changes then."""
+    boundaries = ("voting_start", "voting_end", "publicity_start", "publicity_end")
+    upcoming = CompetitionPage.objects.live().filter(finalization__isnull=True).values_list(*boundaries)
+    return min((moment for row in upcoming for moment in row if moment and moment > now), default=None)
 
 
 @hooks.register(ME_PANELS_HOOK)

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 
+from dangjian.forms import PlainSelect
 from members.models import Organization
 
 from .choices import Scope, Validity
@@ -11,14 +12,24 @@ from .models import NoticeCategory, NoticeFeedback
 class NoticeFilterForm(forms.Form):
     """The index's filters. Invalid values are dropped (and the visitor told), never an error page."""
 
-    category = forms.ModelChoiceField(NoticeCategory.objects.all(), required=False, label="主题分类")
+    category = forms.ModelChoiceField(
+        NoticeCategory.objects.all(), required=False, label="主题分类", widget=PlainSelect
+    )
     organization = forms.ModelChoiceField(
-        Organization.objects.exclude(kind=Organization.Kind.BRANCH), required=False, label="发布机构"
+        Organization.objects.exclude(kind=Organization.Kind.BRANCH),
+        required=False,
+        label="发布机构",
+        widget=PlainSelect,
     )
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label="年份")
-    validity = forms.ChoiceField(choices=[("", "全部")] + Validity.choices, required=False, label="有效性")
+    validity = forms.ChoiceField(
+        choices=[("", "全部")] + Validity.choices, required=False, label="有效性", widget=PlainSelect
+    )
     scope = forms.ChoiceField(
-        choices=[("", "全部"), ("public", "向社会公开"), ("internal", "党内公开")], required=False, label="公开范围"
+        choices=[("", "全部"), ("public", "向社会公开"), ("internal", "党内公开")],
+        required=False,
+        label="公开范围",
+        widget=PlainSelect,
     )
 
     def __init__(self, data, *args, **kwargs):

@@ -239,10 +239,10 @@ class NoticeAttachment(Orderable):
 
 class IndexNumberCounter(models.Model):
     """The last serial given to an organization's notices in a year; locked while a number is taken."""
+
     # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
-
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField()
@@ -257,10 +257,10 @@ class IndexNumberCounter(models.Model):
 
 class NoticeRead(models.Model):
     """A member's first reading of an internal notice (read receipt)."""
+
     # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
-
 
     notice = models.ForeignKey(DisclosureNoticePage, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

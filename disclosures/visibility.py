@@ -36,6 +36,13 @@ def visibility_filter(user):
     return Q(scope=Scope.PUBLIC) | Q(scope=Scope.ALL_MEMBERS) | (Q(scope=Scope.ORGANIZATIONS) & in_scope)
 
 
+def visibility_key(user):
+    """What visibility_filter(user) depends on, as a hashable value: users with equal keys see the same notices."""
+    if sees_everything(user):
+        return "all"
+    return tuple(sorted(member_organization_ids(user)))
+
+
 def visible_notices(user, queryset=None):
     """Live notices `user` may see, newest first."""
     if queryset is None:

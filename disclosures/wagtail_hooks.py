@@ -14,11 +14,12 @@ from home.sections import (
     HomeSection,
     MePanel,
     SearchSection,
+    cached_home_section,
 )
 
 from .models import DisclosureIndexPage, NoticeFeedback, NoticeRead
 from .reads import branches_led_by
-from .visibility import document_visible, visible_notices
+from .visibility import document_visible, visibility_key, visible_notices
 
 HOME_ITEMS = 6
 ME_ITEMS = 8
@@ -26,6 +27,12 @@ ME_ITEMS = 8
 
 @hooks.register(HOME_SECTIONS_HOOK)
 def notices_on_home(request, home_page):
+    """The newest notices this viewer may see: shared by every viewer with the same visibility."""
+    key = ("disclosures", home_page.pk, visibility_key(request.user))
+    return cached_home_section(request, key, lambda: _notices_section(request, home_page))
+
+
+def _notices_section(request, home_page):
     index = DisclosureIndexPage.objects.live().child_of(home_page).first()
     if index is None:
         return None

@@ -65,6 +65,33 @@ def invalidate_pages(**kwargs):
         cache.add(GENERATION_KEY, 2, timeout=None)
 
 
+_EMPTY = "∅"  # a cached "nothing to show", told apart from a miss
+
+
+def shared_value(key_parts, build):
+    """A value shared by every request with the same key parts until the generation changes: `build()` returns
+    (value, seconds or None for PAGE_CACHE_SECONDS). Built without the cache if the cache server is down."""
+    if not getattr(settings, "SHARED_BLOCK_CACHE_ENABLED", True):
+        return build()[0]
+    cache = _cache()
+    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    try:
+        key = f"shared:{current_generation(cache)}:{digest}"
+        value = cache.get(key)
+    except Exception:
+        logger.exception("页面缓存不可用")
+        return build()[0]
+    if value is not None:
+        return None if value == _EMPTY else value
+    value, seconds = build()
+    seconds = min(seconds or _settings()["seconds"], _settings()["seconds"])
+    try:
+        cache.set(key, _EMPTY if value is None else value, seconds)
+    except Exception:
+        logger.exception("页面缓存写入失败")
+    return value
+
+
 def _cookie_names(request):
     return set(request.COOKIES) - {settings.CSRF_COOKIE_NAME}
 

@@ -16,6 +16,7 @@ from home.sections import (
     HomeSection,
     MePanel,
     SearchSection,
+    cached_home_section,
 )
 from members.models import Member
 
@@ -25,7 +26,11 @@ from .models import CourseIndexPage, CoursePage, CreditRecord, MicroLessonIndexP
 
 @hooks.register(HOME_SECTIONS_HOOK)
 def learning_on_home(request, home_page):
-    """The newest courses and micro lessons: titles only, which the public may read."""
+    """The newest courses and micro lessons: titles only, which the public may read; the same for everyone."""
+    return cached_home_section(request, ("learning", home_page.pk), lambda: _learning_section(request))
+
+
+def _learning_section(request):
     courses = list(
         CoursePage.objects.live().order_by("-first_published_at").only("pk", "title", "url_path", "year", "kind")[:4]
     )

@@ -46,7 +46,7 @@ def add_children(parent, pages, index=True):
                 [Page(**{field.attname: getattr(page, field.attname) for field in base_fields}) for page in batch]
             )
             for page, base in zip(batch, bases, strict=True):
-                page.page_ptr_id = page.pk = base.pk
+                page.page_ptr_id = page.id = page.pk = base.pk
                 page._state.adding = False
             model._base_manager._insert(batch, fields=local_fields)
         Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(pages))

@@ -15,6 +15,7 @@ from home.sections import (
     HomeSection,
     MePanel,
     SearchSection,
+    cached_home_section,
 )
 
 from . import admin_views
@@ -35,7 +36,11 @@ from .permissions import is_volunteer_manager
 
 @hooks.register(HOME_SECTIONS_HOOK)
 def recruiting_projects_on_home(request, home_page):
-    """Projects recruiting now, with a slot still ahead; nothing while there are none."""
+    """Projects recruiting now, with a slot still ahead; nothing while there are none. The same for everyone."""
+    return cached_home_section(request, ("volunteers", home_page.pk), lambda: _recruiting_section(request, home_page))
+
+
+def _recruiting_section(request, home_page):
     from django.db.models import Prefetch
 
     projects = (
@@ -61,6 +66,11 @@ def recruiting_projects_on_home(request, home_page):
         template="volunteers/home_section.html",
         context={"projects": projects},
         more_url=index_page.url if index_page else "",
+        # The list changes when a listed slot starts.
+        valid_until=min(
+            (slot.start for project in projects for slot in project.slots.all() if slot.start > timezone.now()),
+            default=None,
+        ),
     )
 
 

@@ -14,10 +14,10 @@ class StudyClock(models.Model):
     One row per member: however many tabs or devices he opens, only one of them counts at a time, so the time
     credited to him can never exceed the time that passed on the server's clock.
     """
+
     # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
-
 
     member = models.OneToOneField("members.Member", on_delete=models.CASCADE, related_name="study_clock")
     page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -34,10 +34,10 @@ class StudyClock(models.Model):
 
 class StudyProgress(models.Model):
     """A member's verified study time on one lesson or micro lesson, where he stopped, and when he completed it."""
+
     # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
-
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="study_progress")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
@@ -60,10 +60,10 @@ class StudyProgress(models.Model):
 class TestAttempt(models.Model):
     """One attempt at a test: the questions drawn for it (kept, so that reloading does not draw new ones),
     and, once submitted, the answers and the score."""
+
     # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
-
 
     __test__ = False  # not a pytest test class, whatever its name
 

@@ -107,6 +107,9 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_ALIAS = "default"
+# Blocks shared by many viewers (the home page's section blocks, home.sections.cached_home_section) are cached
+# under the same generation, for logged-in members too: their pages are never cached whole.
+SHARED_BLOCK_CACHE_ENABLED = True
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/accounts/", "/me/", "/documents/", "/display-mode/", "/django-admin/"]
 PAGE_CACHE_INVALIDATING_MODELS = [
     "wagtailcore.Site",

@@ -14,3 +14,5 @@ WHITENOISE_USE_FINDERS = True
 # Tests read `response.context`, which a cached page does not have, and build pages without publishing them:
 # the page cache is off here and switched on by its own tests (tests/home/test_cache.py) and the smoke test.
 PAGE_CACHE_ENABLED = False
+# Likewise the shared blocks: query-count tests add rows in bulk, without the signals that empty the cache.
+SHARED_BLOCK_CACHE_ENABLED = False

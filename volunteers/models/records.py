@@ -59,10 +59,10 @@ class VolunteerProfile(index.Indexed, models.Model):
 class SignUp(models.Model):
     """One person on one slot. The database holds the rules: one active sign-up per person per slot, and each
     confirmed sign-up holds a distinct seat number (assigned from 1 to the slot's capacity under a row lock)."""
+
     # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
-
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "已报名"
@@ -151,10 +151,10 @@ class SignUp(models.Model):
 
 class AttendanceChange(models.Model):
     """The audit trail of attendance and hours: every recording and every correction, never edited."""
+
     # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
-
 
     signup = models.ForeignKey(SignUp, verbose_name="报名记录", on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(
