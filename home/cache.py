@@ -3,8 +3,9 @@
 `AnonymousPageCacheMiddleware` sits before the session middleware, so a hit is answered without touching the
 session or the database. Only a plain anonymous GET is a candidate; only a 200 that neither sets a cookie, nor
 carries a CSRF token, nor is marked private or no-store, is stored. Entries are keyed by host, full path and the
-large-text mode (适老化), and by a site-wide generation that every publish, unpublish, move or delete bumps
-(`invalidate_pages`): one counter instead of a list of URLs, so no page that lists another is left stale.
+large-text mode (适老化), and carry the site-wide generation they were stored under, which every publish, unpublish,
+move or delete bumps (`invalidate_pages`): one counter instead of a list of URLs, so no page that lists another is
+left stale. A hit costs one cache round trip (the generation and the entry are read together).
 """
 
 import hashlib
@@ -111,11 +112,11 @@ def is_candidate(request):
     return "HTTP_AUTHORIZATION" not in request.META
 
 
-def cache_key(request, generation):
+def cache_key(request):
     variant = "large" if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1" else "normal"
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"pagecache:{generation}:{variant}:{digest}"
+    return f"pagecache:{variant}:{digest}"
 
 
 def is_storable(request, response):
@@ -154,14 +155,18 @@ class AnonymousPageCacheMiddleware:
         if not is_candidate(request):
             return self.get_response(request)
         cache = _cache()
+        key = cache_key(request)
         try:
-            key = cache_key(request, current_generation(cache))
-            entry = cache.get(key)
+            # One round trip to Redis: the entry carries the generation it was stored under, and is only good
+            # while that is still the current one.
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = found.get(GENERATION_KEY) or current_generation(cache)
+            entry = found.get(key)
         except Exception:  # the cache server is down: serve the page uncached
             logger.exception("页面缓存不可用")
             return self.get_response(request)
-        if entry is not None:
-            status, headers, content = entry
+        if entry is not None and entry[0] == generation:
+            _, status, headers, content = entry
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -171,7 +176,8 @@ class AnonymousPageCacheMiddleware:
         if is_storable(request, response):
             headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
             try:
-                cache.set(key, (response.status_code, headers, response.content), _settings()["seconds"])
+                entry = (generation, response.status_code, headers, response.content)
+                cache.set(key, entry, _settings()["seconds"])
             except Exception:
                 logger.exception("页面缓存写入失败")
             response[HEADER] = "miss"

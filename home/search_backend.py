@@ -17,11 +17,28 @@ Otherwise this is Wagtail's backend: WAGTAILSEARCH_BACKENDS names this module in
 "wagtail.search.backends.database".
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import CharField, F
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as DatabaseSearchBackend
 
 TITLE_WEIGHT = 10.0
+
+
+def _shared(queryset, kind, build):
+    """build()'s result, shared by every search that runs the very same SQL (the same words and the same visibility
+    conditions) until the next publish: the common words of a Party site match most of its pages, and ranking
+    thousands of them is the costliest part of a search (home.cache.shared_value; keyed on the SQL and its
+    parameters, so two visitors share a result only if their queries are identical)."""
+    from .cache import shared_value
+
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # nothing can match (e.g. a section without pages): Django runs no query either
+        return build()
+    return shared_value(
+        ("search", kind, queryset.db, sql, tuple(str(param) for param in params)), lambda: (build(), None)
+    )
 
 
 def _one_pass_results(base):
@@ -35,7 +52,8 @@ def _one_pass_results(base):
             ranked = self._ranked()
             if ranked is None:
                 return super()._do_search()
-            rows = list(ranked.values_list("hit_id", "score")[self.start : self.stop])
+            page = ranked.values_list("hit_id", "score")[self.start : self.stop]
+            rows = _shared(page, "page", lambda: list(page))
             to_pk = self.model._meta.pk.to_python
             objects = self.query_compiler.queryset.in_bulk([to_pk(hit_id) for hit_id, _ in rows])
             results = []
@@ -51,7 +69,8 @@ def _one_pass_results(base):
             ranked = self._ranked()
             if ranked is None:
                 return super()._do_count()
-            count = ranked.order_by().count()
+            matches = ranked.order_by()
+            count = _shared(matches, "count", matches.count)
             return max(0, min(count, self.stop if self.stop is not None else count) - self.start)
 
     return OnePassResults

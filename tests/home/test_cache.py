@@ -254,3 +254,34 @@ def _with_cookie(response):
 def _with_header(response, name, value):
     response[name] = value
     return response
+
+
+def test_a_hit_costs_one_cache_round_trip(client, notices, monkeypatch):
+    from django.core.cache import caches
+
+    url = notices["public"].url
+    client.get(url)
+    cache = caches["default"]
+    calls, inside = [], []
+    original_get_many = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        calls.append("get_many")
+        inside.append(True)
+        try:
+            return original_get_many(keys, *args, **kwargs)  # one MGET on Redis; a loop of get() in local memory
+        finally:
+            inside.pop()
+
+    for name in ("get", "set", "add", "incr"):
+        original = getattr(cache, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            if not inside:
+                calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(cache, name, counted)
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert client.get(url)[HIT] == "hit"
+    assert calls == ["get_many"]

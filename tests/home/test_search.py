@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from wagtail.models import Page, PageViewRestriction
 
 from disclosures.choices import Scope
@@ -128,6 +128,31 @@ def test_anonymous_never_sees_an_internal_notice_not_even_its_title(client, inte
     response = client.get("/search/", {"q": "整改"})
     assert [item["page"].title for item in response.context["results"]] == ["整改工作公开通报"]
     assert "财政局支部内部整改清单" not in response.content.decode()
+
+
+def test_shared_results_never_cross_scopes_and_follow_publishing(
+    internal_notice, make_notice, member_user, outsider, editor_user, settings, django_assert_max_num_queries
+):
+    settings.SHARED_BLOCK_CACHE_ENABLED = True
+    make_notice("整改工作公开通报")
+    clients = {}
+    for name, user in {"member": member_user, "outsider": outsider, "editor": editor_user, "anonymous": None}.items():
+        clients[name] = Client()
+        if user is not None:
+            clients[name].force_login(user)
+    # The member in scope ranks first and fills the cache; whoever comes next gets only what he may see.
+    expected_member = {"财政局支部内部整改清单", "整改工作公开通报"}
+    assert set(titles(clients["member"], "整改")) == expected_member
+    assert titles(clients["outsider"], "整改") == ["整改工作公开通报"]
+    assert titles(clients["anonymous"], "整改") == ["整改工作公开通报"]
+    assert set(titles(clients["editor"], "整改")) == expected_member
+    assert set(titles(clients["member"], "整改")) == expected_member
+    # A repeated search reads the ranking from the cache: no full-text query runs.
+    with django_assert_max_num_queries(20) as captured:
+        titles(clients["anonymous"], "整改")
+    assert not any("indexentry" in query["sql"] for query in captured.captured_queries)
+    make_notice("整改落实情况的通报")
+    assert "整改落实情况的通报" in titles(clients["anonymous"], "整改")
 
 
 def test_member_in_scope_sees_it_and_member_outside_does_not(client, internal_notice, member_user, outsider):
