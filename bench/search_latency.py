@@ -52,6 +52,12 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # Cold searches: every query ranks afresh (identical queries share their ranking in production, see
+    # home.search_backend._shared; the page cache is off for logged-in visitors anyway).
+    settings.SHARED_BLOCK_CACHE_ENABLED = False
+    settings.PAGE_CACHE_ENABLED = False
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, reset_queries

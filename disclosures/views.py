@@ -12,6 +12,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from dangjian.excel import xlsx_response
+from home.cache import SharedCountPaginator
 from members.scope import is_active_member
 
 from .forms import FeedbackForm, NoticeFilterForm
@@ -35,10 +36,11 @@ def notice_list(request, index, year=None):
     if year is not None:
         data["year"] = str(year)
     filter_form = NoticeFilterForm(data)
-    notices = filter_form.filter(listing(request.user, index))
+    visible = filter_form.filter(listing(request.user, index))
+    notices = visible
     if request.user.is_authenticated:
         notices = notices.annotate(is_read=Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user=request.user)))
-    page = Paginator(notices, PER_PAGE).get_page(request.GET.get("page"))
+    page = SharedCountPaginator(notices, PER_PAGE, count_of=visible).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
         "disclosures/index_page.html",

@@ -14,10 +14,13 @@ import logging
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
+from django.utils.functional import cached_property
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -91,6 +94,30 @@ def shared_value(key_parts, build):
     except Exception:
         logger.exception("页面缓存写入失败")
     return value
+
+
+def shared_count(queryset):
+    """queryset.count(), shared by every request that runs the same SQL (the same filters and visibility) until
+    the next publish: counting thousands of notices for the pager cost more than the page of twenty itself."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    key = ("count", queryset.db, sql, tuple(str(param) for param in params))
+    return shared_value(key, lambda: (queryset.count(), None))
+
+
+class SharedCountPaginator(Paginator):
+    """A Paginator whose count comes from shared_count(); `count_of` is the queryset to count when `object_list`
+    carries per-viewer annotations (e.g. whether this member has read each notice) that the count does not need."""
+
+    def __init__(self, object_list, per_page, count_of=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count_of = object_list if count_of is None else count_of
+
+    @cached_property
+    def count(self):
+        return shared_count(self._count_of)
 
 
 def _cookie_names(request):

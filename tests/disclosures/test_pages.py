@@ -3,6 +3,7 @@ from io import BytesIO
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from openpyxl import load_workbook
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -353,3 +354,22 @@ def test_roles_that_see_every_scope(make_user):
     assert sees_everything(make_user("a", roles.APPROVER))
     assert not sees_everything(make_user("s", roles.BRANCH_SECRETARY))
     assert not sees_everything(AnonymousUser())
+
+
+def test_shared_index_count_follows_scope_and_publishing(client, make_notice, org_tree, member_user, settings):
+    settings.SHARED_BLOCK_CACHE_ENABLED = True
+    make_notice("关于召开机关党建工作推进会的通知")
+    make_notice("财政局支部内部通知", scope=Scope.ORGANIZATIONS, organizations=[org_tree["finance_branch"]])
+    index_url = DisclosureIndexPage.objects.first().url
+
+    def count(client):
+        return client.get(index_url).context["notices"].paginator.count
+
+    member = Client()
+    member.force_login(member_user)
+    assert count(member) == 2  # the member fills the cache first
+    assert count(client) == 1  # anonymous: never the member's count
+    make_notice("关于全体党员缴纳党费的通知", scope=Scope.ALL_MEMBERS)
+    assert count(member) == 3 and count(client) == 1
+    make_notice("关于开展主题党日活动的通知")
+    assert count(member) == 4 and count(client) == 2
