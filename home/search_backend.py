@@ -18,7 +18,7 @@ Otherwise this is Wagtail's backend: WAGTAILSEARCH_BACKENDS names this module in
 """
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import CharField, F
+from django.db.models import CharField, Count, F, Window
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as DatabaseSearchBackend
 
@@ -41,6 +41,11 @@ def _shared(queryset, kind, build):
     )
 
 
+# The count and the first TOP ranked ids come from one query (COUNT(*) OVER ()): ranking must read every match
+# anyway, and the pager's count used to read them all a second time. Pages beyond TOP are queried on their own.
+TOP = 100
+
+
 def _one_pass_results(base):
     """`base` (a backend's results class), reading ranked ids from the compiler's `ranked_entries()`."""
 
@@ -48,12 +53,33 @@ def _one_pass_results(base):
         def _ranked(self):
             return self.query_compiler.ranked_entries(self.query_compiler.get_config(self.backend))
 
+        def _top(self, ranked):
+            """(number of matches, [(id, score)] of the first TOP), kept on the compiler, which this search's
+            slices share, and shared by identical searches."""
+            compiler = self.query_compiler
+            if getattr(compiler, "_top", None) is None:
+                if compiler.count_in_ranking:
+                    top = ranked.annotate(total=Window(Count("*"))).values_list("hit_id", "score", "total")[:TOP]
+
+                    def build():
+                        rows = list(top)
+                        return (rows[0][2] if rows else 0), [(hit_id, score) for hit_id, score, _ in rows]
+
+                    compiler._top = _shared(top, "top", build)
+                else:  # SQLite allows bm25() only in the plain full-text query: count apart (FTS5 counts fast)
+                    top, matches = ranked.values_list("hit_id", "score")[:TOP], ranked.order_by()
+                    compiler._top = (_shared(matches, "count", matches.count), _shared(top, "top", lambda: list(top)))
+            return compiler._top
+
         def _do_search(self):
             ranked = self._ranked()
             if ranked is None:
                 return super()._do_search()
-            page = ranked.values_list("hit_id", "score")[self.start : self.stop]
-            rows = _shared(page, "page", lambda: list(page))
+            if self.stop is not None and self.stop <= TOP:
+                rows = self._top(ranked)[1][self.start : self.stop]
+            else:
+                page = ranked.values_list("hit_id", "score")[self.start : self.stop]
+                rows = _shared(page, "page", lambda: list(page))
             to_pk = self.model._meta.pk.to_python
             objects = self.query_compiler.queryset.in_bulk([to_pk(hit_id) for hit_id, _ in rows])
             results = []
@@ -69,8 +95,7 @@ def _one_pass_results(base):
             ranked = self._ranked()
             if ranked is None:
                 return super()._do_count()
-            matches = ranked.order_by()
-            count = _shared(matches, "count", matches.count)
+            count = self._top(ranked)[0]
             return max(0, min(count, self.stop if self.stop is not None else count) - self.start)
 
     return OnePassResults
@@ -101,6 +126,8 @@ def _title_first_sqlite_backend():
             return f"bm25({SQLiteFTSIndexEntry._meta.db_table}, 1.0, 1.0, {TITLE_WEIGHT})", []
 
     class TitleFirstQueryCompiler(SQLiteSearchQueryCompiler):
+        count_in_ranking = False
+
         def build_tsrank(self, vector, query, config=None, boost=1.0):
             # bm25() scores the whole MATCH expression, And and Or included: Wagtail's products of (1 + bm25) per
             # word would flip the order for an even number of words, since bm25() is negative.
@@ -157,6 +184,8 @@ def _title_first_postgres_backend():
             return f'"{IndexEntry._meta.db_table}"."title_body"', []
 
     class TitleFirstQueryCompiler(PostgresSearchQueryCompiler):
+        count_in_ranking = True
+
         def get_index_vectors(self, search_query):
             # Wagtail's own path (match-all and negated searches): the title's rank weighed like ours.
             return [
