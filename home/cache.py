@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 from django.utils.functional import cached_property
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .views import LARGE_TEXT_COOKIE
@@ -118,6 +118,20 @@ class SharedCountPaginator(Paginator):
     @cached_property
     def count(self):
         return shared_count(self._count_of)
+
+
+class SharedSiteMiddleware:
+    """Wagtail looks up the request's Site (and its root page) with a query on every request; the answer changes
+    only when a site or its root page changes, both of which bump the generation. Shared like the home blocks."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Wagtail's own cache attribute on the request: Site.find_for_request reads it first.
+        host, port = request._get_raw_host(), request.get_port()
+        request._wagtail_site = shared_value(("site", host, port), lambda: (Site._find_for_request(request), None))
+        return self.get_response(request)
 
 
 def _cookie_names(request):

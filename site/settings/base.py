@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a cached page for an anonymous visitor is answered without the session or the database.
     "home.cache.AnonymousPageCacheMiddleware",
+    # The request's Wagtail Site from the shared cache (a query per request otherwise).
+    "home.cache.SharedSiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dangjian.sessions.IdleSessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -81,3 +81,32 @@ def test_a_block_is_kept_no_longer_than_its_valid_until(rf, monkeypatch):
     section = cached_home_section(request, ("test",), build)
     assert section.html == "<p>块</p>" and section.title == "评选活动"
     assert 80 <= stored["t"] <= 90
+
+
+def test_the_site_and_the_menu_are_looked_up_once_per_publish(home_page, make_notice, django_assert_max_num_queries):
+    client = Client()
+    client.get("/")
+    with django_assert_max_num_queries(10) as captured:
+        assert client.get("/").status_code == 200
+    sql = " ".join(query["sql"] for query in captured.captured_queries)
+    assert 'FROM "wagtailcore_site"' not in sql
+    assert '"wagtailcore_page"."show_in_menus")' not in sql  # the menu's filter
+    # A new menu entry appears as soon as it is published.
+    from home.models import StandardPage
+
+    page = StandardPage(title="联系我们", slug="lianxi", show_in_menus=True, live=False)
+    home_page.add_child(instance=page)
+    page.save_revision().publish()
+    assert "联系我们" in client.get("/").content.decode()
+
+
+def test_a_changed_site_is_seen_at_once(home_page, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "dangjian.example"]
+    site = Site.objects.get(is_default_site=True)
+    assert Client().get("/").status_code == 200
+    site.site_name = "县直机关党建网"
+    site.hostname = "dangjian.example"
+    site.save()
+    response = Client().get("/", HTTP_HOST="dangjian.example")
+    assert response.status_code == 200
+    assert response.wsgi_request._wagtail_site.hostname == "dangjian.example"
