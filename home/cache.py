@@ -14,7 +14,7 @@ import logging
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import DisallowedHost, EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -128,8 +128,11 @@ class SharedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            host, port = request.get_host(), request.get_port()
+        except DisallowedHost:  # not one of ALLOWED_HOSTS: no cache entry for it; Django answers 400 further in
+            return self.get_response(request)
         # Wagtail's own cache attribute on the request: Site.find_for_request reads it first.
-        host, port = request._get_raw_host(), request.get_port()
         request._wagtail_site = shared_value(("site", host, port), lambda: (Site._find_for_request(request), None))
         return self.get_response(request)
 
@@ -196,7 +199,10 @@ class AnonymousPageCacheMiddleware:
         if not is_candidate(request):
             return self.get_response(request)
         cache = _cache()
-        key = cache_key(request)
+        try:
+            key = cache_key(request)
+        except DisallowedHost:  # not one of ALLOWED_HOSTS: Django answers 400 further in
+            return self.get_response(request)
         try:
             # One round trip to Redis: the entry carries the generation it was stored under, and is only good
             # while that is still the current one.

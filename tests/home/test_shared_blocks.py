@@ -110,3 +110,13 @@ def test_a_changed_site_is_seen_at_once(home_page, settings):
     response = Client().get("/", HTTP_HOST="dangjian.example")
     assert response.status_code == 200
     assert response.wsgi_request._wagtail_site.hostname == "dangjian.example"
+
+
+def test_an_unknown_host_is_refused_and_leaves_nothing_in_the_cache(home_page, settings):
+    from django.core.cache import caches
+
+    settings.PAGE_CACHE_ENABLED = True
+    caches["default"].clear()
+    response = Client().get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert len(caches["default"]._cache) == 0  # no page, no site, not even a generation
