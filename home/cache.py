@@ -133,8 +133,16 @@ class SharedSiteMiddleware:
         except DisallowedHost:  # not one of ALLOWED_HOSTS: no cache entry for it; Django answers 400 further in
             return self.get_response(request)
         # Wagtail's own cache attribute on the request: Site.find_for_request reads it first.
-        request._wagtail_site = shared_value(("site", host, port), lambda: (Site._find_for_request(request), None))
+        request._wagtail_site = shared_value(("site", host, port), lambda: (_site_for(request), None))
         return self.get_response(request)
+
+
+def _site_for(request):
+    site = Site._find_for_request(request)
+    if site is not None:
+        # Routing starts from root_page.specific: kept specific, that is one query less on every page.
+        site.root_page = site.root_page.specific
+    return site
 
 
 def _cookie_names(request):

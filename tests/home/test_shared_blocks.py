@@ -120,3 +120,12 @@ def test_an_unknown_host_is_refused_and_leaves_nothing_in_the_cache(home_page, s
     response = Client().get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     assert len(caches["default"]._cache) == 0  # no page, no site, not even a generation
+
+
+def test_the_home_page_is_routed_from_the_shared_site_and_a_published_change_shows_at_once(home_page):
+    client = Client()
+    client.get("/")
+    home = home_page.specific
+    home.introduction = "以制度化、规范化、信息化推进机关党建。"
+    home.save_revision().publish()
+    assert "以制度化、规范化、信息化推进机关党建。" in client.get("/").content.decode()
