@@ -9,17 +9,12 @@ from .models import DisclosureNoticePage, Scope
 
 # Roles that write, review or approve notices see every scope.
 STAFF_ROLES = (roles.PARTY_CADRE, roles.REVIEWER, roles.APPROVER)
-_STAFF_CACHE = "_disclosures_sees_everything"
 
 
 def sees_everything(user):
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, _STAFF_CACHE, None)
-    if cached is None:
-        cached = user.is_superuser or roles.has_role(user, *STAFF_ROLES)
-        setattr(user, _STAFF_CACHE, cached)
-    return cached
+    return user.is_superuser or roles.has_role(user, *STAFF_ROLES)  # role names are read once per request
 
 
 def visibility_filter(user):

@@ -69,7 +69,13 @@ def invalidate_pages(**kwargs):
         cache.add(GENERATION_KEY, 2, timeout=None)
 
 
-_EMPTY = "∅"  # a cached "nothing to show", told apart from a miss
+def read_current(cache, key):
+    """(the current generation, the entry stored under `key` if it was stored under that generation, else None),
+    in one round trip: every entry is a tuple that starts with its generation."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY) or current_generation(cache)
+    entry = found.get(key)
+    return generation, (entry[1:] if entry is not None and entry[0] == generation else None)
 
 
 def shared_value(key_parts, build):
@@ -78,33 +84,38 @@ def shared_value(key_parts, build):
     if not getattr(settings, "SHARED_BLOCK_CACHE_ENABLED", True):
         return build()[0]
     cache = _cache()
-    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    key = "shared:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
     try:
-        key = f"shared:{current_generation(cache)}:{digest}"
-        value = cache.get(key)
+        generation, entry = read_current(cache, key)
     except Exception:
         logger.exception("页面缓存不可用")
         return build()[0]
-    if value is not None:
-        return None if value == _EMPTY else value
+    if entry is not None:
+        return entry[0]
     value, seconds = build()
     seconds = min(seconds or _settings()["seconds"], _settings()["seconds"])
     try:
-        cache.set(key, _EMPTY if value is None else value, seconds)
+        cache.set(key, (generation, value), seconds)
     except Exception:
         logger.exception("页面缓存写入失败")
     return value
 
 
-def shared_count(queryset):
-    """queryset.count(), shared by every request that runs the same SQL (the same filters and visibility) until
-    the next publish: counting thousands of notices for the pager cost more than the page of twenty itself."""
+def shared_query_result(queryset, kind, build):
+    """build() (which runs `queryset`), shared by every request that runs the very same SQL (the same filters and
+    visibility conditions, as parameters) until the next publish."""
     try:
         sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return 0
-    key = ("count", queryset.db, sql, tuple(str(param) for param in params))
-    return shared_value(key, lambda: (queryset.count(), None))
+    except EmptyResultSet:  # nothing can match: Django answers without a query, so does build()
+        return build()
+    key = (kind, queryset.db, sql, tuple(str(param) for param in params))
+    return shared_value(key, lambda: (build(), None))
+
+
+def shared_count(queryset):
+    """queryset.count(), shared by identical listings: counting thousands of notices for the pager cost more than
+    the page of twenty itself."""
+    return shared_query_result(queryset, "count", queryset.count)
 
 
 class SharedCountPaginator(Paginator):
@@ -214,14 +225,12 @@ class AnonymousPageCacheMiddleware:
         try:
             # One round trip to Redis: the entry carries the generation it was stored under, and is only good
             # while that is still the current one.
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = found.get(GENERATION_KEY) or current_generation(cache)
-            entry = found.get(key)
+            generation, entry = read_current(cache, key)
         except Exception:  # the cache server is down: serve the page uncached
             logger.exception("页面缓存不可用")
             return self.get_response(request)
-        if entry is not None and entry[0] == generation:
-            _, status, headers, content = entry
+        if entry is not None:
+            status, headers, content = entry
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value

@@ -17,7 +17,6 @@ Otherwise this is Wagtail's backend: WAGTAILSEARCH_BACKENDS names this module in
 "wagtail.search.backends.database".
 """
 
-from django.core.exceptions import EmptyResultSet
 from django.db.models import CharField, Count, F, Window
 from django.db.models.functions import Cast
 from wagtail.search.backends.database import SearchBackend as DatabaseSearchBackend
@@ -28,17 +27,11 @@ TITLE_WEIGHT = 10.0
 def _shared(queryset, kind, build):
     """build()'s result, shared by every search that runs the very same SQL (the same words and the same visibility
     conditions) until the next publish: the common words of a Party site match most of its pages, and ranking
-    thousands of them is the costliest part of a search (home.cache.shared_value; keyed on the SQL and its
-    parameters, so two visitors share a result only if their queries are identical)."""
-    from .cache import shared_value
+    thousands of them is the costliest part of a search. Two visitors share a result only if their queries are
+    identical (home.cache.shared_query_result)."""
+    from .cache import shared_query_result
 
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # nothing can match (e.g. a section without pages): Django runs no query either
-        return build()
-    return shared_value(
-        ("search", kind, queryset.db, sql, tuple(str(param) for param in params)), lambda: (build(), None)
-    )
+    return shared_query_result(queryset, f"search-{kind}", build)
 
 
 # The count and the first TOP ranked ids come from one query (COUNT(*) OVER ()): ranking must read every match
