@@ -20,16 +20,32 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
+# The data set's size, as options of this script and of bench/run.py, which passes them on.
+DATA_OPTIONS = {
+    "notices": (10_000, "notices, a third internal"),
+    "members": (2_000, "members"),
+    "credits": (200_000, "credit records"),
+    "lessons": (200, "lessons"),
+    "projects": (50, "volunteer projects"),
+    "competitions": (3, "competitions"),
+    "entries": (100, "entries of all generated competitions"),
+    "ballots": (5_000, "ballots of all generated competitions"),
+}
+
+
+def add_data_arguments(parser):
+    for name, (default, help_text) in DATA_OPTIONS.items():
+        parser.add_argument(f"--{name}", type=int, default=default, help=help_text)
+
+
+def data_arguments(args):
+    """The data set's options of parsed `args`, as command-line arguments for this script."""
+    return [f"--{name}={getattr(args, name)}" for name in DATA_OPTIONS]
+
+
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--notices", type=int, default=10_000)
-    parser.add_argument("--members", type=int, default=2_000)
-    parser.add_argument("--credits", type=int, default=200_000)
-    parser.add_argument("--lessons", type=int, default=200)
-    parser.add_argument("--projects", type=int, default=50)
-    parser.add_argument("--competitions", type=int, default=3)
-    parser.add_argument("--entries", type=int, default=100)
-    parser.add_argument("--ballots", type=int, default=5_000)
+    add_data_arguments(parser)
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
 

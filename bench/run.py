@@ -29,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from generate import add_data_arguments, data_arguments  # bench/ is the script's own directory, first on the path
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DATA = BENCH / ".data"
@@ -38,14 +40,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8107"))
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--notices", type=int, default=10_000)
-    parser.add_argument("--members", type=int, default=2_000)
-    parser.add_argument("--credits", type=int, default=200_000)
-    parser.add_argument("--lessons", type=int, default=200)
-    parser.add_argument("--projects", type=int, default=50)
-    parser.add_argument("--competitions", type=int, default=3)
-    parser.add_argument("--entries", type=int, default=100, help="entries of all generated competitions")
-    parser.add_argument("--ballots", type=int, default=5_000, help="ballots of all generated competitions")
+    add_data_arguments(parser)
     parser.add_argument("--duration", type=int, default=8)
     # bench/concurrency.py (PostgreSQL only)
     parser.add_argument("--voters", type=int, default=1_000)
@@ -173,21 +168,7 @@ def bench_database(name, args):
     database_url = prepare_database(name, args)
     env = environment(args, database_url)
     run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-    run(
-        [
-            PYTHON,
-            "bench/generate.py",
-            f"--notices={args.notices}",
-            f"--members={args.members}",
-            f"--credits={args.credits}",
-            f"--lessons={args.lessons}",
-            f"--projects={args.projects}",
-            f"--competitions={args.competitions}",
-            f"--entries={args.entries}",
-            f"--ballots={args.ballots}",
-        ],
-        env,
-    )
+    run([PYTHON, "bench/generate.py", *data_arguments(args)], env)
     run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     output = run([PYTHON, "manage.py", "shell", "--no-imports", "-c", (BENCH / "probe.py").read_text()], env, True)
     probe = json.loads(output.split("PROBE ", 1)[1])
