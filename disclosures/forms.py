@@ -13,12 +13,13 @@ class NoticeFilterForm(forms.Form):
     """The index's filters. Invalid values are dropped (and the visitor told), never an error page."""
 
     category = forms.ModelChoiceField(
-        NoticeCategory.objects.all(), required=False, label="主题分类", widget=PlainSelect
+        NoticeCategory.objects.all(), required=False, label="主题分类", empty_label="全部", widget=PlainSelect
     )
     organization = forms.ModelChoiceField(
         Organization.objects.exclude(kind=Organization.Kind.BRANCH),
         required=False,
         label="发布机构",
+        empty_label="全部",
         widget=PlainSelect,
     )
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label="年份")

@@ -3,6 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -201,6 +202,12 @@ class DisclosureNoticePage(BasePage):
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.is_public else []
 
+    def preload_for_sharing(self):
+        super().preload_for_sharing()
+        # The header and the attachment list, kept with the page that home.routing shares.
+        self.category, self.issuing_organization  # noqa: B018  (loads the foreign keys)
+        prefetch_related_objects([self], *NOTICE_PAGE_PREFETCHES)
+
     def serve(self, request, *args, **kwargs):
         from .views import serve_notice
 
@@ -235,6 +242,13 @@ class NoticeAttachment(Orderable):
     @property
     def display_title(self):
         return self.title or self.document.title
+
+
+# What the notice page shows from other tables besides its header (prefetch_related_objects skips what is loaded).
+NOTICE_PAGE_PREFETCHES = (
+    Prefetch("attachments", queryset=NoticeAttachment.objects.select_related("document")),
+    "scope_organizations",
+)
 
 
 class IndexNumberCounter(models.Model):

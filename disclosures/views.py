@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, prefetch_related_objects
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -12,13 +12,13 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from dangjian.excel import xlsx_response
-from home.cache import SharedCountPaginator
+from home.cache import SharedPaginator, shared_html, shared_value
 from members.scope import is_active_member
 
 from .forms import FeedbackForm, NoticeFilterForm
-from .models import DisclosureNoticePage, NoticeFeedback, NoticeRead
+from .models import NOTICE_PAGE_PREFETCHES, DisclosureNoticePage, NoticeFeedback, NoticeRead
 from .reads import branches_led_by, readers_of
-from .visibility import can_see, sees_everything, visible_notices
+from .visibility import can_see, sees_everything, visibility_key, visible_notices
 
 PER_PAGE = 20
 
@@ -31,16 +31,41 @@ def listing(user, index=None):
     return queryset.select_related("category", "issuing_organization").defer_streamfields()
 
 
+def unread_notices(notices, user):
+    """The ids of the internal notices among `notices` that `user` has not opened yet (read receipts are kept for
+    internal notices only), in their order; one query at most."""
+    internal = [notice.pk for notice in notices if not notice.is_public]
+    if not internal:
+        return ()
+    read = set(NoticeRead.objects.filter(user=user, notice_id__in=internal).values_list("notice_id", flat=True))
+    return tuple(pk for pk in internal if pk not in read)
+
+
 def notice_list(request, index, year=None):
     data = request.GET.copy()
     if year is not None:
         data["year"] = str(year)
     filter_form = NoticeFilterForm(data)
     visible = filter_form.filter(listing(request.user, index))
-    notices = visible
-    if request.user.is_authenticated:
-        notices = notices.annotate(is_read=Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user=request.user)))
-    page = SharedCountPaginator(notices, PER_PAGE, count_of=visible).get_page(request.GET.get("page"))
+    # Everything the listing depends on, so that visitors who see the same notices share its pages.
+    filters = sorted((name, getattr(value, "pk", value)) for name, value in filter_form.valid_filters().items())
+    key = ("notice-list", index.pk, visibility_key(request.user), tuple(filters))
+    page = SharedPaginator(visible, PER_PAGE, key=key).get_page(request.GET.get("page"))
+    # The rows are the same HTML for every visitor who sees the same notices and has the same of them unread.
+    unread = unread_notices(page.object_list, request.user) if request.user.is_authenticated else None
+    # The form as sent (known fields only, each cut to 40 characters) decides how it looks.
+    filter_form_html = shared_html(
+        request,
+        ("notice-filters", index.pk, year, tuple(sorted(filter_form.data.items()))),
+        "disclosures/filter_form.html",
+        {"page": index, "filter_form": filter_form, "year": year},
+    )
+    rows_html = shared_html(
+        request,
+        (*key, page.number, unread),
+        "disclosures/notice_rows.html",
+        {"notices": page, "unread": unread or ()},
+    )
     return TemplateResponse(
         request,
         "disclosures/index_page.html",
@@ -48,7 +73,9 @@ def notice_list(request, index, year=None):
             "page": index,
             "self": index,
             "notices": page,
+            "rows_html": rows_html,
             "filter_form": filter_form,
+            "filter_form_html": filter_form_html,
             "ignored_filters": [filter_form.fields[name].label for name in filter_form.errors],
             "year": year,
             "can_export": sees_everything(request.user),
@@ -127,15 +154,27 @@ def serve_notice(notice, request, serve, *args, **kwargs):
     return response
 
 
+def neighbours(notice, user):
+    """(the previous, the next) notice in the same column that `user` may see; shared by every visitor who sees the
+    same notices until the next publish."""
+
+    def find():
+        visible = visible_notices(user).child_of(notice.get_parent()).defer_streamfields()
+        previous = visible.filter(first_published_at__lt=notice.first_published_at).first()
+        following = visible.filter(first_published_at__gt=notice.first_published_at).order_by("first_published_at")
+        return (previous, following.first()), None
+
+    return shared_value(("notice-neighbours", notice.pk, visibility_key(user)), find)
+
+
 def notice_context(notice, request):
     """What the notice page shows besides the notice: neighbours, replacement, feedback form."""
-    visible = visible_notices(request.user).child_of(notice.get_parent()).defer_streamfields()
+    prefetch_related_objects([notice], *NOTICE_PAGE_PREFETCHES)  # nothing to do when the route preloaded them
+    previous_notice, next_notice = neighbours(notice, request.user)
     context = {
-        "attachments": notice.attachments.select_related("document"),
-        "previous_notice": visible.filter(first_published_at__lt=notice.first_published_at).first(),
-        "next_notice": visible.filter(first_published_at__gt=notice.first_published_at)
-        .order_by("first_published_at")
-        .first(),
+        "attachments": notice.attachments.all(),
+        "previous_notice": previous_notice,
+        "next_notice": next_notice,
         "replacement": None,
         "feedback_form": FeedbackForm() if request.user.is_authenticated else None,
     }

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import cc_delim_re
 from django.utils.functional import cached_property
 from wagtail.models import Page, Site
@@ -101,6 +102,15 @@ def shared_value(key_parts, build):
     return value
 
 
+def shared_html(request, key_parts, template_name, context):
+    """`template_name` rendered with `context`, shared like shared_value by every request for the same host with the
+    same key parts, which must determine the context completely (a listing's key, its page, a member's unread marks)."""
+    return shared_value(
+        ("html", request.get_host(), template_name, *key_parts),
+        lambda: (render_to_string(template_name, context, request=request), None),
+    )
+
+
 def shared_query_result(queryset, kind, build):
     """build() (which runs `queryset`), shared by every request that runs the very same SQL (the same filters and
     visibility conditions, as parameters) until the next publish."""
@@ -112,23 +122,34 @@ def shared_query_result(queryset, kind, build):
     return shared_value(key, lambda: (build(), None))
 
 
-def shared_count(queryset):
-    """queryset.count(), shared by identical listings: counting thousands of notices for the pager cost more than
-    the page of twenty itself."""
-    return shared_query_result(queryset, "count", queryset.count)
+class SharedPaginator(Paginator):
+    """A Paginator whose count and pages are shared by identical listings until the next publish: sorting and
+    counting thousands of notices cost more than rendering the twenty on a page. `key` names the listing and must
+    determine `object_list` completely (the column, the viewer's visibility, the filters); without it the SQL is the
+    key (shared_query_result), which costs a compilation of the query per use. What differs from viewer to viewer
+    beyond the query (whether this member has read each notice) is added to the page's rows by the caller."""
 
-
-class SharedCountPaginator(Paginator):
-    """A Paginator whose count comes from shared_count(); `count_of` is the queryset to count when `object_list`
-    carries per-viewer annotations (e.g. whether this member has read each notice) that the count does not need."""
-
-    def __init__(self, object_list, per_page, count_of=None, **kwargs):
+    def __init__(self, object_list, per_page, key=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self._count_of = object_list if count_of is None else count_of
+        self._key = key
+
+    def _shared(self, kind, queryset, build):
+        if self._key is None:
+            return shared_query_result(queryset, kind, build)
+        return shared_value((kind, *self._key), lambda: (build(), None))
 
     @cached_property
     def count(self):
-        return shared_count(self._count_of)
+        return self._shared("count", self.object_list, self.object_list.count)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list[bottom:top]
+        return self._get_page(self._shared(f"page:{bottom}:{top}", rows, lambda: list(rows)), number, self)
 
 
 class SharedSiteMiddleware:
@@ -151,8 +172,11 @@ class SharedSiteMiddleware:
 def _site_for(request):
     site = Site._find_for_request(request)
     if site is not None:
-        # Routing starts from root_page.specific: kept specific, that is one query less on every page.
+        # Routing starts from root_page.specific: kept specific, that is one query less on every page; and
+        # preloaded like every routed page (home.routing), which saves the home page its view-restriction query.
         site.root_page = site.root_page.specific
+        if hasattr(site.root_page, "preload_for_sharing"):
+            site.root_page.preload_for_sharing()
     return site
 
 

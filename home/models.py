@@ -3,10 +3,12 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
+from .cache import shared_value
+from .routing import shared_route
 from .search import SegmentedSearchField
 from .sections import HOME_SECTIONS_HOOK
 
@@ -36,6 +38,19 @@ class BasePage(Page):
         """What site search indexes (segmented) and shows snippets from: the summary and the body's text."""
         return "\n".join(part for part in (self.summary, self.search_body()) if part)
 
+    def preload_for_sharing(self):
+        """Load what serving this page reads from other tables, before home.routing shares the page between
+        requests. Page types that show related rows (a notice's category and attachments) extend it."""
+        restrictions = super().get_view_restrictions()
+        list(restrictions)  # evaluated: the queryset travels with its rows and answers without a query
+        self._shared_view_restrictions = restrictions
+
+    def get_view_restrictions(self):
+        # Wagtail checks these on every request: a routed page carries them (preload_for_sharing).
+        if hasattr(self, "_shared_view_restrictions"):
+            return self._shared_view_restrictions
+        return super().get_view_restrictions()
+
 
 class HomePage(BasePage):
     """The site's root page: an introduction and, from each section, its newest items."""
@@ -53,6 +68,10 @@ class HomePage(BasePage):
 
     def search_body(self):
         return self.introduction
+
+    def route(self, request, path_components):
+        # Every page of the site is routed from here: the lookups are shared (home/routing.py).
+        return shared_route(self, request, path_components, super().route)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -132,6 +151,20 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "网站设置"
+
+    @classmethod
+    def for_request(cls, request):
+        # Every page shows these (its title and footer): shared until they or a page change, like the menu.
+        attr_name = cls.get_cache_attr_name()
+        if not hasattr(request, attr_name):
+            site = Site.find_for_request(request)
+            site_pk = site.pk if site else None
+            instance = shared_value(
+                ("site-settings", cls._meta.label_lower, site_pk), lambda: (cls.for_site(site), None)
+            )
+            instance._request = request
+            setattr(request, attr_name, instance)
+        return getattr(request, attr_name)
 
     @property
     def police_record_code(self):

@@ -100,7 +100,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "dangjian.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -119,6 +119,7 @@ PAGE_CACHE_INVALIDATING_MODELS = [
     "home.SiteImage",
     "home.SiteDocument",
     "disclosures.NoticeCategory",
+    "members.Organization",
     "disclosures.NoticeAttachment",
     "volunteers.ServiceSlot",
     "volunteers.SignUp",
@@ -126,6 +127,7 @@ PAGE_CACHE_INVALIDATING_MODELS = [
     "awards.Finalization",
     "awards.FinalResult",
     "wagtailredirects.Redirect",
+    "wagtailcore.PageViewRestriction",
 ]
 
 # Wagtail's frontend cache invalidation, for an nginx (or CDN) cache in front: set FRONTEND_CACHE_PURGE_URL to the
@@ -155,6 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "members.validators.LettersAndDigitsValidator"},
 ]
 LOGIN_URL = "login"
+# Pages an editor marks "private, login required" send visitors to the site's own login page, not Wagtail's.
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 LOGIN_REDIRECT_URL = "me"
 LOGOUT_REDIRECT_URL = "/"
 

@@ -25,13 +25,13 @@ if not REDIS_URL:
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "dangjian")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "dangjian.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         "TIMEOUT": 300,
     },
     "renditions": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "dangjian.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"{CACHE_KEY_PREFIX}-renditions",
         "TIMEOUT": 24 * 3600,

@@ -61,7 +61,7 @@ def test_production_uses_compressed_manifest_static_files_and_secure_cookies():
         "True",
         "True",
         "False",
-        "django.core.cache.backends.redis.RedisCache",
+        "dangjian.cache.RedisCache",
     ]
 
 
