@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from dangjian.http import client_address
 
@@ -54,6 +55,17 @@ def competition_context(page, request):
     return context
 
 
+# Live vote counts (a competition that shows them during voting) are cached this long at most, since casting a
+# ballot does not empty the page cache (awards/signals.py).
+LIVE_COUNTS_SECONDS = 10
+
+
+def live_counts_cache_control(competition, response, now=None):
+    if competition.phase(now) == competition.Phase.VOTING and competition.show_counts_during_voting:
+        patch_cache_control(response, max_age=LIVE_COUNTS_SECONDS)
+    return response
+
+
 def competition_view(page, request):
     if request.method == "POST":
         return vote(page, request)
@@ -61,7 +73,7 @@ def competition_view(page, request):
         response = page.render(request)
         response.status_code = 405
         return response
-    return page.render(request)
+    return live_counts_cache_control(page, page.render(request))
 
 
 def vote(page, request):

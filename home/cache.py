@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, get_max_age
 from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -221,6 +221,8 @@ def is_storable(request, response):
     }
     if directives & _UNCACHEABLE_DIRECTIVES:
         return False
+    if get_max_age(response) == 0:
+        return False
     # The session was filled while answering (a login, a message): the page was made for someone.
     session = getattr(request, "session", None)
     if session is not None and not session.is_empty():
@@ -263,9 +265,12 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if is_storable(request, response):
             headers = [(name, response[name]) for name in _KEPT_HEADERS if response.has_header(name)]
+            # A page that says it is fresh for less (live vote counts) is kept no longer than it says.
+            max_age = get_max_age(response)
+            seconds = _settings()["seconds"] if max_age is None else min(max_age, _settings()["seconds"])
             try:
                 entry = (generation, response.status_code, headers, response.content)
-                cache.set(key, entry, _settings()["seconds"])
+                cache.set(key, entry, seconds)
             except Exception:
                 logger.exception("页面缓存写入失败")
             response[HEADER] = "miss"
@@ -274,30 +279,30 @@ class AnonymousPageCacheMiddleware:
         return response
 
 
-def _invalidate_now_and_after_commit(**kwargs):
-    # Now, and once more when the transaction commits: a page rendered from the old rows between the two is
-    # dropped too.
+def invalidate_now_and_after_commit(**kwargs):
+    """Forget every cached page now, and once more when the transaction commits: a page rendered from the old rows
+    between the two is dropped too (a signal receiver; also callable directly)."""
     invalidate_pages()
     transaction.on_commit(invalidate_pages)
 
 
 def _invalidate_on_page_delete(sender, instance, **kwargs):
     if isinstance(instance, Page):
-        _invalidate_now_and_after_commit()
+        invalidate_now_and_after_commit()
 
 
 def connect_signals():
     """Bump the generation when pages are published, unpublished, moved or deleted, and when a model that
     public pages show (site settings, images, sign-up counts…, `PAGE_CACHE_INVALIDATING_MODELS`) changes."""
     uid = "home.cache"
-    page_published.connect(_invalidate_now_and_after_commit, dispatch_uid=f"{uid}.published")
-    page_unpublished.connect(_invalidate_now_and_after_commit, dispatch_uid=f"{uid}.unpublished")
-    post_page_move.connect(_invalidate_now_and_after_commit, dispatch_uid=f"{uid}.moved")
+    page_published.connect(invalidate_now_and_after_commit, dispatch_uid=f"{uid}.published")
+    page_unpublished.connect(invalidate_now_and_after_commit, dispatch_uid=f"{uid}.unpublished")
+    post_page_move.connect(invalidate_now_and_after_commit, dispatch_uid=f"{uid}.moved")
     post_delete.connect(_invalidate_on_page_delete, dispatch_uid=f"{uid}.deleted")
     for label in getattr(settings, "PAGE_CACHE_INVALIDATING_MODELS", ()):
         try:
             model = apps.get_model(label)
         except LookupError:
             continue  # a section that is not installed
-        post_save.connect(_invalidate_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.save.{label}")
-        post_delete.connect(_invalidate_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.delete.{label}")
+        post_save.connect(invalidate_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.save.{label}")
+        post_delete.connect(invalidate_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.delete.{label}")

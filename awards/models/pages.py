@@ -352,6 +352,12 @@ class EntryPage(BasePage):
     def competition(self):
         return CompetitionPage.objects.select_related("finalization").get(pk=self.get_parent().pk)
 
+    def serve(self, request, *args, **kwargs):
+        from awards.views import live_counts_cache_control
+
+        response = super().serve(request, *args, **kwargs)
+        return live_counts_cache_control(response.context_data["competition"], response)
+
     def get_context(self, request, *args, **kwargs):
         from awards.services import competition_results
 

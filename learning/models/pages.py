@@ -215,7 +215,13 @@ class CoursePage(TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is 
         return get_text_for_indexing(self.description)
 
     def lessons(self):
-        return LessonPage.objects.live().child_of(self).order_by("path")
+        return LessonPage.objects.live().child_of(self).order_by("path").defer_streamfields()
+
+    def preload_for_sharing(self):
+        super().preload_for_sharing()
+        # The list of lessons the page shows, kept with the page that home.routing shares (publishing a lesson
+        # bumps the generation, so the list is never older than the tree).
+        self._shared_lessons = list(self.lessons())
 
     def applies_to(self, member):
         return self.audience == self.Audience.ALL or member.needs_secretary_hours
@@ -226,7 +232,7 @@ class CoursePage(TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is 
 
         context = super().get_context(request, *args, **kwargs)
         member = study_member(request)
-        lessons = list(self.lessons())
+        lessons = self._shared_lessons if hasattr(self, "_shared_lessons") else list(self.lessons())
         context["lessons"] = lessons
         context["member"] = member
         if member is not None:

@@ -123,7 +123,6 @@ PAGE_CACHE_INVALIDATING_MODELS = [
     "disclosures.NoticeAttachment",
     "volunteers.ServiceSlot",
     "volunteers.SignUp",
-    "awards.Ballot",
     "awards.Finalization",
     "awards.FinalResult",
     "wagtailredirects.Redirect",
