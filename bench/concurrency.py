@@ -5,7 +5,8 @@
 Called by bench/run.py on PostgreSQL while gunicorn serves the database. It makes (once) voters cv0001 ... with
 member records and volunteer profiles, a competition and a one-slot volunteer project of its own, and on every
 run: clears that competition's ballots and that slot's sign-ups, opens the voting window, gives each voter a fresh
-session and CSRF secret, then POSTs as a browser would, many at once, some voters twice at the same moment.
+session and CSRF secret, then POSTs as a browser would (wrk with bench/writes.lua), many at once, some voters twice
+at the same moment.
 Afterwards it counts the rows: every distinct voter exactly once, duplicates refused, nothing lost; the slot's
 confirmed sign-ups equal its capacity, the rest waitlisted, nobody twice. Prints one line `CONCURRENCY {json}`.
 
@@ -17,12 +18,17 @@ import argparse
 import datetime
 import http.client
 import json
+import os
 import random
+import re
+import shutil
+import signal
+import subprocess
 import sys
-import threading
+import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -40,7 +46,7 @@ def parse_args():
     parser.add_argument("--volunteers", type=int, default=200, help="distinct volunteers signing up for the slot")
     parser.add_argument("--signup-duplicates", type=int, default=50)
     parser.add_argument("--capacity", type=int, default=50, help="seats of the slot")
-    parser.add_argument("--threads", type=int, default=24, help="requests in flight at once")
+    parser.add_argument("--threads", type=int, default=24, help="requests in flight at once (wrk's connections)")
     parser.add_argument("--processes", type=int, default=4, help="processes casting ballots without HTTP")
     parser.add_argument("--seed", type=int, default=2026)
     return parser.parse_args()
@@ -87,12 +93,12 @@ def sessions_for(users):
     """A logged-in session per user (as the login view stores it) and a CSRF secret, as cookies and form token."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
     from django.utils.crypto import get_random_string
 
     from dangjian.sessions import RENEWED_AT
 
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # the server's own (Redis, then the database)
     result = {}
     for user in users:
         session = SessionStore()
@@ -201,27 +207,6 @@ def prepare_slot(now, capacity):
 # --- load (over HTTP) -------------------------------------------------------------------------------------------
 
 
-def post(base, path, cookie, fields):
-    """One form POST as a browser sends it; returns the status (a redirect is not followed)."""
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-    try:
-        body = urlencode(fields)
-        headers = {
-            "Cookie": cookie,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Host": parts.hostname,
-        }
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    except OSError as error:
-        return f"error: {type(error).__name__}"
-    finally:
-        connection.close()
-
-
 def check_form(base, path, cookie, marker):
     """One GET first, as the voter's browser would: the form is there and the server answers."""
     parts = urlsplit(base)
@@ -234,23 +219,38 @@ def check_form(base, path, cookie, marker):
         sys.exit(f"{path}: status {response.status}, no {marker!r} in the page: the form is not offered")
 
 
-def fire(base, jobs, threads):
-    """Send every job (user id, path, fields) with `threads` in flight; returns [(user id, status)], seconds.
+def fire(base, jobs, in_flight, idle_path):
+    """Send every job (path, cookie, form fields) once as a form POST through wrk (bench/writes.lua), `in_flight`
+    at once, with the same load tool as the pages: a Python client would take a good part of the two cores from the
+    server it measures. Returns a Counter of the answers' statuses and the seconds from the first to the last.
 
-    A duplicate is the job right after its original, so two threads take the two at the same moment."""
-    lock = threading.Lock()
-    results = []
-
-    def send(job):
-        user_id, path, cookie, fields = job
-        status = post(base, path, cookie, fields)
-        with lock:
-            results.append((user_id, status))
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(send, jobs))
-    return results, time.perf_counter() - started
+    A duplicate is the job right after its original: the two leave from wrk's two threads at the same moment."""
+    threads = 2
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", prefix="bench-jobs-", delete=False) as file:
+        for path, cookie, fields in jobs:
+            file.write(f"{path}\t{cookie}\t{urlencode(fields)}\n")
+    done = tempfile.mkdtemp(prefix="bench-done-")
+    # wrk runs for its -d (a bound: 20 jobs a second at least) unless ended early, which it is once both threads
+    # have their answers (writes.lua leaves a file each); it then prints its report as after Ctrl-C.
+    command = ["wrk", f"-t{threads}", f"-c{max(in_flight, threads)}", f"-d{len(jobs) // 20 + 10}s", "--timeout", "60s"]
+    command += ["-s", str(ROOT / "bench" / "writes.lua"), base + idle_path, "--", str(threads)]
+    environment = {**os.environ, "BENCH_JOBS": file.name, "BENCH_IDLE_PATH": idle_path, "BENCH_DONE_DIR": done}
+    try:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment)
+        while process.poll() is None and len(os.listdir(done)) < threads:
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+        output = process.communicate()[0]
+    finally:
+        os.unlink(file.name)
+        shutil.rmtree(done)
+    match = re.search(r"WRITES s302=(\d+) s409=(\d+) other=(\d+) idle=\d+ errors=(\d+) seconds=([\d.]+)", output)
+    if match is None:
+        sys.exit(f"wrk did not report: {output}")
+    accepted, refused, other, errors, seconds = match.groups()
+    statuses = Counter({302: int(accepted), 409: int(refused), "other": int(other), "socket errors": int(errors)})
+    return +statuses, float(seconds)
 
 
 def schedule(users, duplicates, rng):
@@ -301,22 +301,21 @@ def direct_ballots(competition, voters, entry_ids, duplicates, processes, rng):
     connections.close_all()  # each process opens its own connection
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         outcomes = pool.map(_cast_share, shares)
-    results = [result for share_results, _, _ in outcomes for result in share_results]
+    statuses = Counter(status for share_results, _, _ in outcomes for _, status in share_results)
     seconds = max(end for _, _, end in outcomes) - min(start for _, start, _ in outcomes)
-    return count_ballots(competition, voters, results, seconds)
+    return count_ballots(competition, voters, statuses, seconds)
 
 
 # --- counting (in the database) ---------------------------------------------------------------------------------
 
 
-def count_ballots(competition, voters, results, seconds):
+def count_ballots(competition, voters, statuses, seconds):
     from awards.models import Ballot
 
-    statuses = Counter(status for _, status in results)
     per_voter = Counter(Ballot.objects.filter(competition=competition).values_list("voter_id", flat=True))
     sent_voters = {voter.pk for voter in voters}
     return {
-        "requests": len(results),
+        "requests": sum(statuses.values()),
         "voters": len(sent_voters),
         "accepted": statuses.get(302, 0),
         "refused": statuses.get(409, 0),
@@ -325,20 +324,19 @@ def count_ballots(competition, voters, results, seconds):
         "doubled": sum(1 for n in per_voter.values() if n > 1),
         "lost": len(sent_voters - set(per_voter)),
         "seconds": round(seconds, 3),
-        "per_second": round(len(results) / seconds, 1),
+        "per_second": round(sum(statuses.values()) / seconds, 1),
     }
 
 
-def count_signups(slot, volunteers, results, seconds):
+def count_signups(slot, volunteers, statuses, seconds):
     from volunteers.models import SignUp
 
-    statuses = Counter(status for _, status in results)
     rows = list(SignUp.objects.filter(slot=slot).values_list("user_id", "status", "seat"))
     per_user = Counter(user_id for user_id, status, _ in rows if status in SignUp.ACTIVE)
     seats = [seat for _, status, seat in rows if status == SignUp.Status.CONFIRMED]
     sent = {user.pk for user in volunteers}
     return {
-        "requests": len(results),
+        "requests": sum(statuses.values()),
         "volunteers": len(sent),
         "capacity": slot.capacity,
         "accepted": statuses.get(302, 0),
@@ -351,7 +349,7 @@ def count_signups(slot, volunteers, results, seconds):
         "doubled": sum(1 for n in per_user.values() if n > 1),
         "lost": len(sent - set(per_user)),
         "seconds": round(seconds, 3),
-        "per_second": round(len(results) / seconds, 1),
+        "per_second": round(sum(statuses.values()) / seconds, 1),
     }
 
 
@@ -360,6 +358,7 @@ def main():
     import django
 
     django.setup()
+    from django.contrib.staticfiles.storage import staticfiles_storage
     from django.urls import reverse
     from django.utils import timezone
 
@@ -374,13 +373,14 @@ def main():
     voters = users[: args.voters]
     path = competition.url
     check_form(args.base, path, cookies[voters[0].pk][0], 'name="entries"')
+    idle_path = staticfiles_storage.url("css/site.css")
     jobs = []
     for voter in schedule(voters, args.duplicates, rng):
         cookie, token = cookies[voter.pk]
         chosen = rng.sample(entry_ids, rng.randint(1, min(3, len(entry_ids))))
-        jobs.append((voter.pk, path, cookie, [("csrfmiddlewaretoken", token)] + [("entries", e) for e in chosen]))
-    results, seconds = fire(args.base, jobs, args.threads)
-    ballots = count_ballots(competition, voters, results, seconds)
+        jobs.append((path, cookie, [("csrfmiddlewaretoken", token)] + [("entries", e) for e in chosen]))
+    statuses, seconds = fire(args.base, jobs, args.threads, idle_path)
+    ballots = count_ballots(competition, voters, statuses, seconds)
     print(f"投票：{json.dumps(ballots, ensure_ascii=False)}", flush=True)
     direct = direct_ballots(competition, voters, entry_ids, args.duplicates, args.processes, rng)
     print(f"投票（直接写库，{args.processes} 个进程）：{json.dumps(direct, ensure_ascii=False)}", flush=True)
@@ -388,11 +388,11 @@ def main():
     volunteers = users[: args.volunteers]
     path = reverse("volunteers:sign_up", args=[slot.pk])
     jobs = [
-        (user.pk, path, cookies[user.pk][0], [("csrfmiddlewaretoken", cookies[user.pk][1])])
+        (path, cookies[user.pk][0], [("csrfmiddlewaretoken", cookies[user.pk][1])])
         for user in schedule(volunteers, args.signup_duplicates, rng)
     ]
-    results, seconds = fire(args.base, jobs, args.threads)
-    signups = count_signups(slot, volunteers, results, seconds)
+    statuses, seconds = fire(args.base, jobs, args.threads, idle_path)
+    signups = count_signups(slot, volunteers, statuses, seconds)
     print(f"报名：{json.dumps(signups, ensure_ascii=False)}", flush=True)
     summary = {
         "threads": args.threads,

@@ -7,11 +7,11 @@ Prints one JSON object. Called by bench/run.py through `manage.py shell`.
 """
 
 import json
+from importlib import import_module
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.test import Client
@@ -30,7 +30,7 @@ SEARCH_WORD = "党员"
 def session_for(username):
     """A logged-in session, as the login view would store it; returns the session key."""
     user = get_user_model().objects.get(username=username)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()  # the server's own (Redis, then the database)
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()

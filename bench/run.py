@@ -234,7 +234,8 @@ def concurrency_table(name, result):
         f"#### Concurrent writes ({name})",
         "",
         f"bench/concurrency.py, with the page cache on: logged-in form POSTs with their CSRF token through the same "
-        f"gunicorn, {result['threads']} in flight at once; some users send the same form twice at the same moment. "
+        f"gunicorn, sent by wrk (bench/writes.lua), {result['threads']} in flight at once; some users send the same "
+        "form twice at the same moment. "
         "Then the rows are counted in the database.",
         "",
         "| writes | requests | users | stored | refused (409) | other answers | doubled | lost | seconds | per second |",

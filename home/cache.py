@@ -79,10 +79,14 @@ def read_current(cache, key):
     return generation, (entry[1:] if entry is not None and entry[0] == generation else None)
 
 
+def sharing_enabled():
+    return getattr(settings, "SHARED_BLOCK_CACHE_ENABLED", True)
+
+
 def shared_value(key_parts, build):
     """A value shared by every request with the same key parts until the generation changes: `build()` returns
     (value, seconds or None for PAGE_CACHE_SECONDS). Built without the cache if the cache server is down."""
-    if not getattr(settings, "SHARED_BLOCK_CACHE_ENABLED", True):
+    if not sharing_enabled():
         return build()[0]
     cache = _cache()
     key = "shared:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
@@ -175,7 +179,7 @@ def _site_for(request):
         # Routing starts from root_page.specific: kept specific, that is one query less on every page; and
         # preloaded like every routed page (home.routing), which saves the home page its view-restriction query.
         site.root_page = site.root_page.specific
-        if hasattr(site.root_page, "preload_for_sharing"):
+        if sharing_enabled() and hasattr(site.root_page, "preload_for_sharing"):  # else it would be lost work
             site.root_page.preload_for_sharing()
     return site
 

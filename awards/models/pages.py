@@ -221,6 +221,12 @@ class CompetitionPage(RoutablePageMixin, BasePage):
         except models.ObjectDoesNotExist:
             return False
 
+    def preload_for_sharing(self):
+        super().preload_for_sharing()
+        # The finalization, or its absence, travels with the shared page: every view and every ballot asks for it
+        # (finalizing empties the page cache, which renews the shared route).
+        self.is_finalized  # noqa: B018
+
     def voting_open(self, now=None):
         now = now or timezone.now()
         return self.voting_start <= now < self.voting_end and not self.is_finalized

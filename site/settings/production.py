@@ -38,6 +38,9 @@ CACHES = {
     },
 }
 
+# Sessions are read from Redis and written through to PostgreSQL: a logged-in page no longer starts with a query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 

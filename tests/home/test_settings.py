@@ -52,7 +52,7 @@ def test_production_uses_compressed_manifest_static_files_and_secure_cookies():
     code = (
         "from django.conf import settings as s;"
         "print(s.STORAGES['staticfiles']['BACKEND'], s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG,"
-        " s.CACHES['default']['BACKEND'])"
+        " s.CACHES['default']['BACKEND'], s.SESSION_ENGINE)"
     )
     result = run_manage("shell", "--no-imports", "-c", code, environment=environment)
     assert result.returncode == 0, result.stderr
@@ -62,6 +62,7 @@ def test_production_uses_compressed_manifest_static_files_and_secure_cookies():
         "True",
         "False",
         "dangjian.cache.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
     ]
 
 

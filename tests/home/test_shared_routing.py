@@ -103,3 +103,11 @@ def test_site_settings_are_shared_and_follow_a_change(home_page):
     site_settings.site_name = "县直机关党建网"
     site_settings.save()
     assert "县直机关党建网" in client.get("/").content.decode()
+
+
+def test_the_home_page_carries_its_view_restrictions_too(home_page):
+    client = client_for()
+    assert client.get("/").status_code == 200
+    response, sql = tables_read(client, "/")
+    assert response.status_code == 200
+    assert "wagtailcore_pageviewrestriction" not in sql and "wagtailcore_page" not in sql

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -169,3 +170,50 @@ def test_forms_and_members_pages_are_not_cached(production):
     assert "csrftoken" in headers.get("Set-Cookie", "")
     status, headers, _ = fetch(base, "/me/")
     assert status == 302 and "/accounts/login/" in headers["Location"]
+
+
+def test_a_member_logs_in_and_his_session_holds_across_workers(production):
+    # Sessions are cached_db in production: read from Redis, written through to PostgreSQL.
+    production["manage"](
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.contrib.auth import get_user_model;"
+        "get_user_model().objects.create_user('smoke', password='Smoke-2026-login')",
+    )
+    base = production["base"]
+    status, headers, html = fetch(base, "/accounts/login/")
+    csrf_cookie = next(part.split(";")[0] for part in headers.get_all("Set-Cookie") if part.startswith("csrftoken="))
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    body = urllib.parse.urlencode({"username": "smoke", "password": "Smoke-2026-login", "csrfmiddlewaretoken": token})
+    request = urllib.request.Request(
+        base + "/accounts/login/",
+        data=body.encode(),
+        headers={
+            "Host": HOST,
+            "X-Forwarded-Proto": "https",
+            "Cookie": csrf_cookie,
+            "Referer": f"https://{HOST}/accounts/login/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+        raise AssertionError("the login did not redirect")
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 302, answer.read().decode("utf-8", "replace")
+        session_cookie = next(
+            part.split(";")[0] for part in answer.headers.get_all("Set-Cookie") if part.startswith("sessionid=")
+        )
+    # Several requests, so both workers read the session.
+    for _ in range(4):
+        status, headers, html = fetch(base, "/me/", cookie=session_cookie)
+        assert status == 200 and "退出" in html
+        assert "X-Page-Cache" not in headers or headers["X-Page-Cache"] != "hit"
+    stored = production["manage"](
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.contrib.sessions.models import Session; print(Session.objects.count())",
+    )
+    assert stored.strip() == "1"  # written through to the database too
