@@ -109,8 +109,7 @@ def cast_ballot(competition, voter, entry_ids, address="", now=None):
         raise InvalidInput("同一作品只能选择一次。")
     if len(ids) > competition.choices_per_ballot:
         raise InvalidInput(f"每张选票最多选择 {competition.choices_per_ballot} 个作品，您选择了 {len(ids)} 个。")
-    valid = set(EntryPage.objects.live().child_of(competition).filter(pk__in=ids).values_list("pk", flat=True))
-    if valid != set(ids):
+    if not set(ids) <= competition.live_entry_ids():
         raise InvalidInput("所选作品不属于本次评选，请刷新页面后重新选择。")
 
     day = competition.voting_day(now)

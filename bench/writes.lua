@@ -1,8 +1,10 @@
 -- wrk script for bench/concurrency.py: every job of the file BENCH_JOBS (one per line: path, cookie and form body,
 -- tab-separated) is sent once as a form POST. Job i goes to thread i mod n (n is the script's argument), so a user's
 -- two copies of a form, on adjacent lines, leave from two threads at the same moment. A thread that has sent its
--- share asks for the cheapest page there is (BENCH_IDLE_PATH, a static file) until its last answers are in, then
--- stops and leaves a file in BENCH_DONE_DIR; concurrency.py then ends wrk (which would otherwise wait out -d).
+-- share asks for the cheapest page there is (BENCH_IDLE_PATH, a static file); when its last answers are in it leaves
+-- a file in BENCH_DONE_DIR, and once both have, concurrency.py ends wrk (which would otherwise wait out -d). A thread
+-- never stops by itself: a stopped thread may leave a connection open with no request on it, and a sync gunicorn
+-- worker that accepted it would wait there, idle, while the other thread's forms queue for the remaining worker.
 -- Prints one line: counts by status (the idle answers apart), and the seconds from the first POST to the last answer.
 local ffi = require("ffi")
 ffi.cdef [[
@@ -76,7 +78,6 @@ function response(status, headers, body)
   if answered == #jobs then
     last_answer = now()
     io.open(os.getenv("BENCH_DONE_DIR") .. "/" .. id, "w"):close()
-    wrk.thread:stop()
   end
 end
 

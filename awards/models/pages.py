@@ -223,9 +223,16 @@ class CompetitionPage(RoutablePageMixin, BasePage):
 
     def preload_for_sharing(self):
         super().preload_for_sharing()
-        # The finalization, or its absence, travels with the shared page: every view and every ballot asks for it
-        # (finalizing empties the page cache, which renews the shared route).
+        # The finalization, or its absence, and the live entries travel with the shared page: every view and every
+        # ballot asks for them (finalizing or publishing an entry empties the page cache, which renews the route).
         self.is_finalized  # noqa: B018
+        self._shared_entry_ids = self.live_entry_ids()
+
+    def live_entry_ids(self):
+        """The ids of the entries a ballot may choose: the live ones."""
+        if hasattr(self, "_shared_entry_ids"):
+            return self._shared_entry_ids
+        return frozenset(EntryPage.objects.live().child_of(self).values_list("pk", flat=True))
 
     def voting_open(self, now=None):
         now = now or timezone.now()
