@@ -296,7 +296,8 @@ def main():
             "including the demo content (seed_demo).",
             f"- Server: gunicorn, 2 sync workers, production settings (DEBUG off, whitenoise manifest, Redis); "
             f"wrk -t2 -c8 -d{args.duration}s per page, one page after the other; workers are not recycled during the run.",
-            "- *queries*: database queries of one uncached request (page cache off), counted in-process.",
+            "- *queries*: database queries of one request with the page cache off, after a first one: the shared values "
+            "(route, settings, menu, blocks, listings, rankings) warm, as between two publishes; counted in-process.",
             "- *% of static*: the page's requests/s as a share of the static CSS file's in the same server run.",
             "",
             *sections,
