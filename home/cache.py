@@ -25,7 +25,7 @@ from django.utils.functional import cached_property
 from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .views import LARGE_TEXT_COOKIE
+from .context_processors import LARGE_TEXT_COOKIE
 
 logger = logging.getLogger(__name__)
 
@@ -107,23 +107,34 @@ def shared_value(key_parts, build):
 
 
 def shared_html(request, key_parts, template_name, context):
-    """`template_name` rendered with `context`, shared like shared_value by every request for the same host with the
-    same key parts, which must determine the context completely (a listing's key, its page, a member's unread marks)."""
-    return shared_value(
-        ("html", request.get_host(), template_name, *key_parts),
-        lambda: (render_to_string(template_name, context, request=request), None),
-    )
+    """`template_name` rendered with `context` (a dict, or a function that returns one, called only to render),
+    shared like shared_value by every request for the same host with the same key parts, which must determine the
+    context completely (a listing's key, its page, a member's unread marks)."""
+
+    def render():
+        values = context() if callable(context) else context
+        return render_to_string(template_name, values, request=request), None
+
+    return shared_value(("html", request.get_host(), template_name, *key_parts), render)
+
+
+def query_key(queryset):
+    """What identifies the rows `queryset` selects: its database, SQL and parameters (the same filters and
+    visibility conditions give the same key); None if it can match nothing."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return (queryset.db, sql, tuple(str(param) for param in params))
 
 
 def shared_query_result(queryset, kind, build):
     """build() (which runs `queryset`), shared by every request that runs the very same SQL (the same filters and
     visibility conditions, as parameters) until the next publish."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:  # nothing can match: Django answers without a query, so does build()
+    key = query_key(queryset)
+    if key is None:  # nothing can match: Django answers without a query, so does build()
         return build()
-    key = (kind, queryset.db, sql, tuple(str(param) for param in params))
-    return shared_value(key, lambda: (build(), None))
+    return shared_value((kind, *key), lambda: (build(), None))
 
 
 class SharedPaginator(Paginator):

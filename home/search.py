@@ -19,6 +19,7 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.search.query import And, Or, PlainText
 
+from .cache import shared_value
 from .sections import SEARCH_SECTIONS_HOOK
 
 MAX_QUERY_LENGTH = 100
@@ -100,11 +101,18 @@ def section_registry(request):
     return sorted((section for section in sections if section), key=lambda section: section.order)
 
 
+def view_restrictions():
+    """Every view restriction of the site, with its page: shared until one changes (they empty the cache)."""
+    return shared_value(
+        ("view-restrictions",), lambda: (list(PageViewRestriction.objects.select_related("page")), None)
+    )
+
+
 def visible_pages(request, sections):
     """Live pages this request may see: Wagtail's view restrictions, then each section's own rules."""
     pages = Page.objects.live()
     # Pages under a view restriction this request does not pass (login, groups, password) are left out.
-    for restriction in PageViewRestriction.objects.select_related("page"):
+    for restriction in view_restrictions():
         if not restriction.accept_request(request):
             pages = pages.exclude(path__startswith=restriction.page.path)
     for section in sections:
@@ -120,21 +128,31 @@ def section_content_types(section):
     return ContentType.objects.get_for_models(*section.models).values()
 
 
+def searchable_pages(request, sections, section_key=""):
+    """The pages this request may find: visible to it, of the chosen section if any."""
+    pages = visible_pages(request, sections)
+    chosen = next((section for section in sections if section.key == section_key), None)
+    if chosen is not None:
+        pages = pages.filter(content_type__in=[ct.pk for ct in section_content_types(chosen)])
+    return pages
+
+
+def ranked(pages, terms):
+    """Wagtail SearchResults of `pages` for the query words, best first (relaxed_queries)."""
+    for query in relaxed_queries(terms):
+        results = pages.search(query)
+        if results.count():
+            break
+    return results
+
+
 def search_pages(request, query, section_key=""):
     """(sections, search results or None, query words). Results are Wagtail SearchResults of Page, best first."""
     sections = section_registry(request)
     terms = query_words(query)
     if not terms:
         return sections, None, terms
-    pages = visible_pages(request, sections)
-    chosen = next((section for section in sections if section.key == section_key), None)
-    if chosen is not None:
-        pages = pages.filter(content_type__in=[ct.pk for ct in section_content_types(chosen)])
-    for query in relaxed_queries(terms):
-        results = pages.search(query)
-        if results.count():
-            break
-    return sections, results, terms
+    return sections, ranked(searchable_pages(request, sections, section_key), terms), terms
 
 
 def relaxed_queries(terms):

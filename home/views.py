@@ -10,9 +10,9 @@ from wagtail.models import Page
 from members.scope import member_record
 
 from . import search as site_search
+from .cache import query_key, shared_html
+from .context_processors import LARGE_TEXT_COOKIE
 from .sections import ME_PANELS_HOOK
-
-LARGE_TEXT_COOKIE = "large_text"
 
 
 @login_required
@@ -54,23 +54,34 @@ def search(request):
     """Site search over every page type, in Chinese; what a visitor may not see is never listed."""
     query = request.GET.get("q", "").strip()
     section_key = request.GET.get("section", "")
-    context = {"query": query, "section_key": section_key, "error": "", "results": None}
+    context = {"query": query, "section_key": section_key, "error": "", "results": None, "results_html": ""}
     status = 200
+    sections = site_search.section_registry(request)
+    context["sections"] = sections
+    section_labels = {section.key: section.label for section in sections}
+    context["section_label"] = section_labels.get(section_key, "")
+    terms = site_search.query_words(query) if len(query) <= site_search.MAX_QUERY_LENGTH else []
     if len(query) > site_search.MAX_QUERY_LENGTH:
         context["error"] = f"搜索词太长了，请控制在 {site_search.MAX_QUERY_LENGTH} 个字以内。"
-        context["sections"] = site_search.section_registry(request)
         status = 400
-    else:
-        sections, results, terms = site_search.search_pages(request, query, section_key)
-        context["sections"] = sections
-        if query and not terms:
-            context["error"] = "请输入要查找的文字、字母或数字。"
-        elif results is not None:
-            page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-            context["page_obj"] = page_obj
-            context["results"] = _result_items(page_obj, sections, terms)
-    section_labels = {section.key: section.label for section in context["sections"]}
-    context["section_label"] = section_labels.get(section_key, "")
+    elif query and not terms:
+        context["error"] = "请输入要查找的文字、字母或数字。"
+    elif terms:
+        pages = site_search.searchable_pages(request, sections, section_key)
+        page_number = request.GET.get("page", "")[:10]
+
+        def results_context():
+            page_obj = Paginator(site_search.ranked(pages, terms), RESULTS_PER_PAGE).get_page(page_number)
+            return {**context, "page_obj": page_obj, "results": _result_items(page_obj, sections, terms)}
+
+        # The results part of the page is shared by every search with the same words, page and visible pages
+        # (their SQL: the visitor's view restrictions and each section's rules), until the next publish.
+        context["results_html"] = shared_html(
+            request,
+            ("search", query_key(pages), query, section_key, page_number),
+            "home/search_results_list.html",
+            results_context,
+        )
     return render(request, "home/search_results.html", context, status=status)
 
 

@@ -1,6 +1,8 @@
 """Site search: Chinese segmentation, ranking, visibility, index updates, bad queries, recall over the demo."""
 
+import html
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -18,9 +20,11 @@ TITLE = "关于开展党员志愿服务活动的通知"
 
 
 def titles(client, query, **params):
+    """The result titles as the page shows them (read from the HTML: a shared result list renders no context)."""
     response = client.get("/search/", {"q": query, **params})
     assert response.status_code == 200
-    return [item["page"].title for item in response.context["results"] or []]
+    found = re.findall(r'class="search-result__title" href="[^"]*">(.*?)</a>', response.content.decode())
+    return [html.unescape(re.sub(r"<[^>]+>", "", title)) for title in found]
 
 
 # --- Segmentation -----------------------------------------------------------------------------------------------
@@ -147,10 +151,13 @@ def test_shared_results_never_cross_scopes_and_follow_publishing(
     assert titles(clients["anonymous"], "整改") == ["整改工作公开通报"]
     assert set(titles(clients["editor"], "整改")) == expected_member
     assert set(titles(clients["member"], "整改")) == expected_member
-    # A repeated search reads the ranking from the cache: no full-text query runs.
+    # A repeated search reads its results from the cache: no full-text query runs, no page is fetched.
     with django_assert_max_num_queries(20) as captured:
-        titles(clients["anonymous"], "整改")
+        assert titles(clients["anonymous"], "整改") == ["整改工作公开通报"]
     assert not any("indexentry" in query["sql"] for query in captured.captured_queries)
+    assert not any("wagtailcore_page" in query["sql"] for query in captured.captured_queries)
+    # The same words typed differently are answered with the visitor's own words.
+    assert "与“整改！”相关" in clients["anonymous"].get("/search/", {"q": "整改！"}).content.decode()
     make_notice("整改落实情况的通报")
     assert "整改落实情况的通报" in titles(clients["anonymous"], "整改")
 
