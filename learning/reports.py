@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, Sum
 from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
+from home.cache import shared_value
 from members.models import Member, Organization
 
 from .models import CoursePage, CourseQuestion, CreditRecord, LessonPage
@@ -95,7 +96,12 @@ class MemberYear:
 
 
 def year_courses(year):
-    """The year's live courses with their live lessons' ids (two queries)."""
+    """The year's live courses with their live lessons' ids: the same for every member and report, so shared until
+    the next publish (home.cache.shared_value; two queries when built)."""
+    return shared_value(("year-courses", year), lambda: (_year_courses(year), None))
+
+
+def _year_courses(year):
     courses = list(
         CoursePage.objects.live()
         .filter(year=year)

@@ -369,7 +369,10 @@ class EntryPage(BasePage):
         from awards.views import live_counts_cache_control
 
         response = super().serve(request, *args, **kwargs)
-        return live_counts_cache_control(response.context_data["competition"], response)
+        context = getattr(response, "context_data", None) or {}
+        if "competition" in context:
+            live_counts_cache_control(context["competition"], response)
+        return response
 
     def get_context(self, request, *args, **kwargs):
         from awards.services import competition_results

@@ -87,3 +87,16 @@ def test_a_warm_listing_costs_a_member_one_query_for_his_unread_marks(
     # and his read receipts on this page: none for the listing itself.
     with django_assert_max_num_queries(7):
         assert INTERNAL in client.get("/dwgk/").content.decode()
+
+
+def test_the_me_panel_of_internal_notices_is_shared_within_a_scope_only(notices, member_user, outsider):
+    def me_for(user):
+        client = Client()
+        client.force_login(user)
+        response = client.get("/me/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    assert INTERNAL in me_for(member_user)  # warms the panel for the finance branch's scope
+    assert INTERNAL not in me_for(outsider)
+    assert INTERNAL in me_for(member_user)
