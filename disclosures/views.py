@@ -74,7 +74,6 @@ def notice_list(request, index, year=None):
             "self": index,
             "notices": page,
             "rows_html": rows_html,
-            "filter_form": filter_form,
             "filter_form_html": filter_form_html,
             "ignored_filters": [filter_form.fields[name].label for name in filter_form.errors],
             "year": year,

@@ -140,22 +140,16 @@ def shared_query_result(queryset, kind, build):
 class SharedPaginator(Paginator):
     """A Paginator whose count and pages are shared by identical listings until the next publish: sorting and
     counting thousands of notices cost more than rendering the twenty on a page. `key` names the listing and must
-    determine `object_list` completely (the column, the viewer's visibility, the filters); without it the SQL is the
-    key (shared_query_result), which costs a compilation of the query per use. What differs from viewer to viewer
-    beyond the query (whether this member has read each notice) is added to the page's rows by the caller."""
+    determine `object_list` completely (the column, the viewer's visibility, the filters). What differs from viewer
+    to viewer beyond the query (whether this member has read each notice) is added to the page's rows by the caller."""
 
-    def __init__(self, object_list, per_page, key=None, **kwargs):
+    def __init__(self, object_list, per_page, key, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self._key = key
 
-    def _shared(self, kind, queryset, build):
-        if self._key is None:
-            return shared_query_result(queryset, kind, build)
-        return shared_value((kind, *self._key), lambda: (build(), None))
-
     @cached_property
     def count(self):
-        return self._shared("count", self.object_list, self.object_list.count)
+        return shared_value(("count", *self._key), lambda: (self.object_list.count(), None))
 
     def page(self, number):
         number = self.validate_number(number)
@@ -163,8 +157,8 @@ class SharedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = self.object_list[bottom:top]
-        return self._get_page(self._shared(f"page:{bottom}:{top}", rows, lambda: list(rows)), number, self)
+        rows = shared_value((f"page:{bottom}:{top}", *self._key), lambda: (list(self.object_list[bottom:top]), None))
+        return self._get_page(rows, number, self)
 
 
 class SharedSiteMiddleware:
