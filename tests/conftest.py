@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from wagtail.models import Site
 
+from home.models import SiteSettings
 from members import roles
 from members.models import Member, Organization
 
@@ -18,6 +19,21 @@ PASSWORD = "secret2026"
 
 # Each section's fixtures, available to its own tests and to the browser tests.
 pytest_plugins = ["tests.disclosures.fixtures"]
+
+
+@pytest.fixture
+def page_cache_on(settings, db):
+    """The whole-page cache on (off in the test settings). The first page creates the site's settings row, which
+    empties the cache once: that is done before the test."""
+    settings.PAGE_CACHE_ENABLED = True
+    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+
+
+@pytest.fixture
+def shared_cache_on(settings, db):
+    """The shared values (home.cache.shared_value) on, as in production; off in the test settings."""
+    settings.SHARED_BLOCK_CACHE_ENABLED = True
+    SiteSettings.for_site(Site.objects.get(is_default_site=True))
 
 
 @pytest.fixture

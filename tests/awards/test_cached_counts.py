@@ -3,18 +3,12 @@ cached for a few seconds only, and a ballot taken out of the count empties the c
 
 import pytest
 from django.test import Client
-from wagtail.models import Site
 
 from awards.services import cast_ballot, quarantine_ballot
 from awards.views import LIVE_COUNTS_SECONDS
 from home import cache as home_cache
-from home.models import SiteSettings
 
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings, db):
-    settings.PAGE_CACHE_ENABLED = True
-    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 def test_casting_a_ballot_keeps_cached_pages(competition, entries, member_user):

@@ -4,21 +4,16 @@ shown to another, and a new notice listed at once."""
 
 import pytest
 from django.test import Client
-from wagtail.models import Site
 
 from disclosures.choices import Scope
 from disclosures.models import NoticeCategory
-from home.models import SiteSettings
 
 INTERNAL = "关于县财政局机关党支部组织生活会的通知"
 PUBLIC = "关于召开机关党建工作推进会的通知"
 UNREAD = '<span class="tag tag--unread">未读</span>'
 
 
-@pytest.fixture(autouse=True)
-def shared_cache_on(settings, db):
-    settings.SHARED_BLOCK_CACHE_ENABLED = True
-    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+pytestmark = pytest.mark.usefixtures("shared_cache_on")
 
 
 @pytest.fixture

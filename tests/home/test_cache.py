@@ -15,11 +15,7 @@ from home.views import LARGE_TEXT_COOKIE
 HIT = "X-Page-Cache"
 
 
-@pytest.fixture(autouse=True)
-def page_cache_on(settings, db):
-    settings.PAGE_CACHE_ENABLED = True
-    # The first page creates the site's settings row, which empties the cache once: do it before the tests.
-    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+pytestmark = pytest.mark.usefixtures("page_cache_on")
 
 
 @pytest.fixture

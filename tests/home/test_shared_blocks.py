@@ -10,7 +10,6 @@ from wagtail.models import Site
 
 from disclosures.choices import Scope
 from home import cache as home_cache
-from home.models import SiteSettings
 from home.sections import HomeSection, cached_home_section
 
 INTERNAL = "关于县财政局机关党支部组织生活会的通知"
@@ -18,10 +17,7 @@ ALL_MEMBERS = "关于全体党员缴纳党费的通知"
 PUBLIC = "关于召开机关党建工作推进会的通知"
 
 
-@pytest.fixture(autouse=True)
-def blocks_cached(settings, db):
-    settings.SHARED_BLOCK_CACHE_ENABLED = True
-    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+pytestmark = pytest.mark.usefixtures("shared_cache_on")
 
 
 @pytest.fixture

@@ -10,11 +10,7 @@ from wagtail.models import PageViewRestriction, Site
 from disclosures.choices import Scope
 from home.models import SiteSettings
 
-
-@pytest.fixture(autouse=True)
-def shared_cache_on(settings, db):
-    settings.SHARED_BLOCK_CACHE_ENABLED = True
-    SiteSettings.for_site(Site.objects.get(is_default_site=True))
+pytestmark = pytest.mark.usefixtures("shared_cache_on")
 
 
 def client_for(user=None):
