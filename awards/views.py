@@ -13,7 +13,7 @@ from dangjian.http import client_address
 
 from .forms import ObjectionForm
 from .models import Ballot, Objection
-from .services import AwardError, cast_ballot, competition_results, raise_objection
+from .services import AlreadyVoted, AwardError, cast_ballot, competition_results, raise_objection
 
 
 def competition_context(page, request):
@@ -82,6 +82,12 @@ def vote(page, request):
     selected = request.POST.getlist("entries")
     try:
         ballot = cast_ballot(page, request.user, selected, client_address(request))
+    except AlreadyVoted as error:
+        # A second ballot is most often a double click: the browser shows this answer, not the first one's, so it
+        # leads to the voter's receipt. A short page, not the whole competition: it is the commonest refusal.
+        context = {"page": page, "self": page, "message": error.message, "ballot": error.ballot}
+        context["receipt_url"] = page.url + page.reverse_subpage("receipt", args=[error.ballot.code])
+        return TemplateResponse(request, "awards/already_voted.html", context, status=error.status)
     except AwardError as error:
         response = page.render(request, context_overrides={"vote_error": error.message})
         # Keep the voter's choices ticked so that he can correct them.

@@ -48,4 +48,9 @@ def active_member(user):
 
 
 def is_active_member(user):
-    return bool(member_organization_ids(user))
+    """Whether the user's membership is active: from what this request has already read of him, else from his
+    member record (one lookup by a unique key, far cheaper than the organizations' query, and kept for later)."""
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return bool(cached)
+    return active_member(user) is not None

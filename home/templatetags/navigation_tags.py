@@ -1,7 +1,9 @@
 from django import template
+from wagtail.admin.templatetags.wagtailuserbar import wagtailuserbar
 from wagtail.models import Site
 
 from home.cache import shared_value
+from members.roles import may_work_in_admin
 
 register = template.Library()
 
@@ -27,3 +29,13 @@ def _menu_items(root):
         {"title": child.title, "url_path": child.url_path, "menu_url": "/" + child.url_path[len(root.url_path) :]}
         for child in children
     ]
+
+
+@register.simple_tag(takes_context=True)
+def site_userbar(context, position="bottom-right"):
+    """Wagtail's user bar for those who may edit. Members (most logged-in visitors) skip Wagtail's own check, which
+    reads their permissions in two queries on every page they open."""
+    request = context.get("request")
+    if request is None or not may_work_in_admin(request.user):
+        return ""
+    return wagtailuserbar(context, position)
