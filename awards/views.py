@@ -16,6 +16,11 @@ from .models import Ballot, Objection
 from .services import AlreadyVoted, AwardError, cast_ballot, competition_results, raise_objection
 
 
+def receipt_url(page, code, request):
+    # get_url(request) reads the site's root paths once per request; page.url reads them from the cache each time.
+    return page.get_url(request) + page.reverse_subpage("receipt", args=[code])
+
+
 def competition_context(page, request):
     now = timezone.now()
     user = request.user
@@ -40,7 +45,7 @@ def competition_context(page, request):
         day = page.voting_day(now)
         context["my_ballot"] = my_ballot = Ballot.objects.filter(competition=page, voter=user, voting_day=day).first()
         if my_ballot:
-            context["receipt_url"] = page.url + page.reverse_subpage("receipt", args=[my_ballot.code])
+            context["receipt_url"] = receipt_url(page, my_ballot.code, request)
     if page.counts_visible(now):
         results = competition_results(page, entries)
         context["counts"] = results.votes_by_entry
@@ -86,7 +91,7 @@ def vote(page, request):
         # A second ballot is most often a double click: the browser shows this answer, not the first one's, so it
         # leads to the voter's receipt. A short page, not the whole competition: it is the commonest refusal.
         context = {"page": page, "self": page, "message": error.message, "ballot": error.ballot}
-        context["receipt_url"] = page.url + page.reverse_subpage("receipt", args=[error.ballot.code])
+        context["receipt_url"] = receipt_url(page, error.ballot.code, request)
         return TemplateResponse(request, "awards/already_voted.html", context, status=error.status)
     except AwardError as error:
         response = page.render(request, context_overrides={"vote_error": error.message})
@@ -96,7 +101,7 @@ def vote(page, request):
         response.status_code = error.status
         return response
     messages.success(request, "投票成功，感谢您的参与。请记下您的选票凭证号。")
-    return redirect(page.url + page.reverse_subpage("receipt", args=[ballot.code]))
+    return redirect(receipt_url(page, ballot.code, request))
 
 
 def receipt_view(page, request, code):

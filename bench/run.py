@@ -214,14 +214,14 @@ def table(name, result):
     errors = sum(r["errors"] for mode in ("uncached", "cached") for r in result[mode].values())
     lines += ["", f"Non-2xx/3xx answers or socket errors during the run: {errors}.", ""]
     if result.get("concurrency"):
-        lines += concurrency_table(name, result["concurrency"])
+        lines += concurrency_table(name, result["concurrency"], static_cached)
     return "\n".join(lines)
 
 
 BALLOT_TARGET = 300  # ballots/s on PostgreSQL (issue 8)
 
 
-def concurrency_table(name, result):
+def concurrency_table(name, result, static_rps):
     ballots, signups, direct = result["ballots"], result["signups"], result["direct_ballots"]
 
     def other(row):
@@ -254,7 +254,9 @@ def concurrency_table(name, result):
         f"- Ballots: {ballots['accepted']} accepted (302 to the receipt) for {ballots['voters']} voters; target "
         f"{BALLOT_TARGET} ballots/s: through the server {verdict(ballots)} ({ballots['per_second']:.0f}/s), "
         f"straight into PostgreSQL through awards.services.cast_ballot {verdict(direct)} "
-        f"({direct['per_second']:.0f}/s).",
+        f"({direct['per_second']:.0f}/s). Through the server that is {100 * ballots['per_second'] / static_rps:.1f} % "
+        f"of the static file's rate in the same server run ({static_rps:.0f} req/s): the machine-independent measure, "
+        f"since this machine's speed varies from run to run.",
         f"- Sign-ups: confirmed {'==' if signups['confirmed'] == min(signups['capacity'], signups['volunteers']) else '!='}"
         f" capacity; seats distinct and within 1–{signups['capacity']}: {'yes' if signups['seats_distinct'] else 'NO'}.",
         "",

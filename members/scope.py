@@ -37,8 +37,15 @@ def member_record(user):
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, _MEMBER_ATTRIBUTE):
-        setattr(user, _MEMBER_ATTRIBUTE, Member.objects.select_related("organization").filter(user=user).first())
+        # At most one row (user is unique): no ordering, which first() would add, and the database sort it.
+        found = Member.objects.select_related("organization").filter(user=user).order_by()[:1]
+        setattr(user, _MEMBER_ATTRIBUTE, next(iter(found), None))
     return getattr(user, _MEMBER_ATTRIBUTE)
+
+
+def remember_member_record(user, member):
+    """Keep a member record read with the user (members.auth), so that member_record(user) needs no query."""
+    setattr(user, _MEMBER_ATTRIBUTE, member)
 
 
 def active_member(user):

@@ -61,7 +61,7 @@ def register(request):
                 profile = profile_form.save(commit=False)
                 profile.user = user
                 profile.save()
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="members.auth.MemberModelBackend")
             messages.success(request, "注册成功，欢迎加入志愿者队伍！现在可以报名参加志愿服务了。")
             return redirect(_safe_next(request, reverse("me")))
         status = 400
