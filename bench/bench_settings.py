@@ -10,3 +10,4 @@ CSRF_COOKIE_SECURE = False
 # Generating 10,000 notices does not index each one: the search index is built once afterwards, if asked.
 WAGTAILSEARCH_BACKENDS["default"]["AUTO_UPDATE"] = env_bool("BENCH_SEARCH_AUTO_UPDATE", True)
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W004", "security.W008", "security.W012", "security.W016"]  # noqa: F405
+ROOT_URLCONF = "bench_urls"

@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -219,10 +220,40 @@ def check_form(base, path, cookie, marker):
         sys.exit(f"{path}: status {response.status}, no {marker!r} in the page: the form is not offered")
 
 
+# What a write costs each process taking part, by the name the kernel knows it by (the client, wrk, is measured
+# as this script's child).
+CPU_ACCOUNTS = ("gunicorn", "postgres", "redis-server")
+
+
+def cpu_seconds():
+    """CPU seconds (user + system) used so far by all processes of each kind in CPU_ACCOUNTS, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals = dict.fromkeys(CPU_ACCOUNTS, 0.0)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as file:
+                stat = file.read()
+        except OSError:  # ended meanwhile
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if name in totals:
+            fields = stat[stat.rindex(")") + 2 :].split()  # from the state on: utime and stime are the 12th, 13th
+            totals[name] += (int(fields[11]) + int(fields[12])) / ticks
+    return totals
+
+
+def children_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def fire(base, jobs, in_flight, idle_path):
     """Send every job (path, cookie, form fields) once as a form POST through wrk (bench/writes.lua), `in_flight`
     at once, with the same load tool as the pages: a Python client would take a good part of the two cores from the
-    server it measures. Returns a Counter of the answers' statuses and the seconds from the first to the last.
+    server it measures. Returns a Counter of the answers' statuses, the seconds from the first to the last, and the
+    CPU milliseconds per job that the server, PostgreSQL, Redis and wrk spent meanwhile.
 
     A duplicate is the job right after its original: the two leave from wrk's two threads at the same moment."""
     threads = 2
@@ -235,6 +266,7 @@ def fire(base, jobs, in_flight, idle_path):
     command = ["wrk", f"-t{threads}", f"-c{max(in_flight, threads)}", f"-d{len(jobs) // 20 + 10}s", "--timeout", "60s"]
     command += ["-s", str(ROOT / "bench" / "writes.lua"), base + idle_path, "--", str(threads)]
     environment = {**os.environ, "BENCH_JOBS": file.name, "BENCH_IDLE_PATH": idle_path, "BENCH_DONE_DIR": done}
+    cpu_before, client_before = cpu_seconds(), children_cpu_seconds()
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment)
         while process.poll() is None and len(os.listdir(done)) < threads:
@@ -242,6 +274,7 @@ def fire(base, jobs, in_flight, idle_path):
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
         output = process.communicate()[0]
+        cpu_after, client_after = cpu_seconds(), children_cpu_seconds()
     finally:
         os.unlink(file.name)
         shutil.rmtree(done)
@@ -250,7 +283,9 @@ def fire(base, jobs, in_flight, idle_path):
         sys.exit(f"wrk did not report: {output}")
     accepted, refused, other, errors, seconds = match.groups()
     statuses = Counter({302: int(accepted), 409: int(refused), "other": int(other), "socket errors": int(errors)})
-    return +statuses, float(seconds)
+    cpu = {name: cpu_after[name] - cpu_before[name] for name in CPU_ACCOUNTS}
+    cpu["wrk"] = client_after - client_before
+    return +statuses, float(seconds), {name: round(1000 * value / len(jobs), 2) for name, value in cpu.items()}
 
 
 def schedule(users, duplicates, rng):
@@ -309,7 +344,7 @@ def direct_ballots(competition, voters, entry_ids, duplicates, processes, rng):
 # --- counting (in the database) ---------------------------------------------------------------------------------
 
 
-def count_ballots(competition, voters, statuses, seconds):
+def count_ballots(competition, voters, statuses, seconds, cpu_ms=None):
     from awards.models import Ballot
 
     per_voter = Counter(Ballot.objects.filter(competition=competition).values_list("voter_id", flat=True))
@@ -325,10 +360,11 @@ def count_ballots(competition, voters, statuses, seconds):
         "lost": len(sent_voters - set(per_voter)),
         "seconds": round(seconds, 3),
         "per_second": round(sum(statuses.values()) / seconds, 1),
+        "cpu_ms_per_request": cpu_ms,
     }
 
 
-def count_signups(slot, volunteers, statuses, seconds):
+def count_signups(slot, volunteers, statuses, seconds, cpu_ms=None):
     from volunteers.models import SignUp
 
     rows = list(SignUp.objects.filter(slot=slot).values_list("user_id", "status", "seat"))
@@ -350,6 +386,7 @@ def count_signups(slot, volunteers, statuses, seconds):
         "lost": len(sent - set(per_user)),
         "seconds": round(seconds, 3),
         "per_second": round(sum(statuses.values()) / seconds, 1),
+        "cpu_ms_per_request": cpu_ms,
     }
 
 
@@ -379,9 +416,20 @@ def main():
         cookie, token = cookies[voter.pk]
         chosen = rng.sample(entry_ids, rng.randint(1, min(3, len(entry_ids))))
         jobs.append((path, cookie, [("csrfmiddlewaretoken", token)] + [("entries", e) for e in chosen]))
-    statuses, seconds = fire(args.base, jobs, args.threads, idle_path)
-    ballots = count_ballots(competition, voters, statuses, seconds)
+    statuses, seconds, cpu_ms = fire(args.base, jobs, args.threads, idle_path)
+    ballots = count_ballots(competition, voters, statuses, seconds, cpu_ms)
     print(f"投票：{json.dumps(ballots, ensure_ascii=False)}", flush=True)
+    # The same voters' POSTs to a view that does nothing (bench/bench_urls.py): what the stack itself costs.
+    floor_jobs = [("/bench/logged-in-post/", cookie, fields[:1]) for _, cookie, fields in jobs]
+    statuses, seconds, cpu_ms = fire(args.base, floor_jobs, args.threads, idle_path)
+    floor = {
+        "requests": sum(statuses.values()),
+        "answered_302": statuses.get(302, 0),
+        "seconds": round(seconds, 3),
+        "per_second": round(sum(statuses.values()) / seconds, 1),
+        "cpu_ms_per_request": cpu_ms,
+    }
+    print(f"空请求（登录后 POST，不做任何事）：{json.dumps(floor, ensure_ascii=False)}", flush=True)
     direct = direct_ballots(competition, voters, entry_ids, args.duplicates, args.processes, rng)
     print(f"投票（直接写库，{args.processes} 个进程）：{json.dumps(direct, ensure_ascii=False)}", flush=True)
 
@@ -391,13 +439,14 @@ def main():
         (path, cookies[user.pk][0], [("csrfmiddlewaretoken", cookies[user.pk][1])])
         for user in schedule(volunteers, args.signup_duplicates, rng)
     ]
-    statuses, seconds = fire(args.base, jobs, args.threads, idle_path)
-    signups = count_signups(slot, volunteers, statuses, seconds)
+    statuses, seconds, cpu_ms = fire(args.base, jobs, args.threads, idle_path)
+    signups = count_signups(slot, volunteers, statuses, seconds, cpu_ms)
     print(f"报名：{json.dumps(signups, ensure_ascii=False)}", flush=True)
     summary = {
         "threads": args.threads,
         "processes": args.processes,
         "ballots": ballots,
+        "floor": floor,
         "direct_ballots": direct,
         "signups": signups,
     }

@@ -223,40 +223,54 @@ BALLOT_TARGET = 300  # ballots/s on PostgreSQL (issue 8)
 
 def concurrency_table(name, result, static_rps):
     ballots, signups, direct = result["ballots"], result["signups"], result["direct_ballots"]
+    floor = result["floor"]
 
     def other(row):
         return ", ".join(f"{status}: {n}" for status, n in row["other"].items()) or "0"
 
+    def cpu(row):
+        ms = row.get("cpu_ms_per_request")
+        return " / ".join(f"{ms[kind]:.1f}" for kind in ("gunicorn", "postgres", "redis-server", "wrk")) if ms else "–"
+
     def verdict(row):
         return "met" if row["per_second"] >= BALLOT_TARGET else "not met"
 
+    ballot_cpu = ballots["cpu_ms_per_request"]
     return [
         f"#### Concurrent writes ({name})",
         "",
         f"bench/concurrency.py, with the page cache on: logged-in form POSTs with their CSRF token through the same "
         f"gunicorn, sent by wrk (bench/writes.lua), {result['threads']} in flight at once; some users send the same "
         "form twice at the same moment. "
-        "Then the rows are counted in the database.",
+        "Then the rows are counted in the database. *CPU ms per request*: CPU time that the gunicorn workers, "
+        "PostgreSQL, Redis and wrk used during the run, divided by the requests (from /proc).",
         "",
-        "| writes | requests | users | stored | refused (409) | other answers | doubled | lost | seconds | per second |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| writes | requests | users | stored | refused (409) | other answers | doubled | lost | seconds | per second "
+        "| CPU ms per request: gunicorn / PostgreSQL / Redis / wrk |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         f"| ballots (one per voter) | {ballots['requests']} | {ballots['voters']} | {ballots['stored']} "
         f"| {ballots['refused']} | {other(ballots)} | {ballots['doubled']} | {ballots['lost']} "
-        f"| {ballots['seconds']:.1f} | {ballots['per_second']:.0f} |",
+        f"| {ballots['seconds']:.1f} | {ballots['per_second']:.0f} | {cpu(ballots)} |",
+        f"| the same voters' POSTs to a view that does nothing (bench/bench_urls.py) | {floor['requests']} | | | | | | "
+        f"| {floor['seconds']:.1f} | {floor['per_second']:.0f} | {cpu(floor)} |",
         f"| ballots, service layer without HTTP ({result['processes']} processes) | {direct['requests']} "
         f"| {direct['voters']} | {direct['stored']} | {direct['refused']} | {other(direct)} | {direct['doubled']} "
-        f"| {direct['lost']} | {direct['seconds']:.1f} | {direct['per_second']:.0f} |",
+        f"| {direct['lost']} | {direct['seconds']:.1f} | {direct['per_second']:.0f} | – |",
         f"| sign-ups (slot of {signups['capacity']} seats) | {signups['requests']} | {signups['volunteers']} "
         f"| {signups['stored']} ({signups['confirmed']} confirmed, {signups['waitlisted']} waitlisted) "
         f"| {signups['refused']} | {other(signups)} | {signups['doubled']} | {signups['lost']} "
-        f"| {signups['seconds']:.1f} | {signups['per_second']:.0f} |",
+        f"| {signups['seconds']:.1f} | {signups['per_second']:.0f} | {cpu(signups)} |",
         "",
         f"- Ballots: {ballots['accepted']} accepted (302 to the receipt) for {ballots['voters']} voters; target "
-        f"{BALLOT_TARGET} ballots/s: through the server {verdict(ballots)} ({ballots['per_second']:.0f}/s), "
-        f"straight into PostgreSQL through awards.services.cast_ballot {verdict(direct)} "
-        f"({direct['per_second']:.0f}/s). Through the server that is {100 * ballots['per_second'] / static_rps:.1f} % "
-        f"of the static file's rate in the same server run ({static_rps:.0f} req/s): the machine-independent measure, "
-        f"since this machine's speed varies from run to run.",
+        f"{BALLOT_TARGET} ballots/s: through the server {verdict(ballots)} ({ballots['per_second']:.0f}/s, "
+        f"{100 * ballots['per_second'] / static_rps:.1f} % of the static file's {static_rps:.0f} req/s in the same "
+        f"server run), straight into PostgreSQL through awards.services.cast_ballot {verdict(direct)} "
+        f"({direct['per_second']:.0f}/s).",
+        f"- The stack's floor: a logged-in POST that does nothing reaches {floor['per_second']:.0f}/s on this machine. "
+        f"PostgreSQL's share of a ballot, {ballot_cpu['postgres']:.1f} ms of CPU, is "
+        f"{BALLOT_TARGET * ballot_cpu['postgres'] / 10:.0f} % of one core at {BALLOT_TARGET} ballots/s; the app "
+        f"servers' share, {ballot_cpu['gunicorn']:.1f} ms, needs {BALLOT_TARGET * ballot_cpu['gunicorn'] / 1000:.1f} "
+        "cores at that rate: app servers added behind the same PostgreSQL (docs/deploy.md) add their rates.",
         f"- Sign-ups: confirmed {'==' if signups['confirmed'] == min(signups['capacity'], signups['volunteers']) else '!='}"
         f" capacity; seats distinct and within 1–{signups['capacity']}: {'yes' if signups['seats_distinct'] else 'NO'}.",
         "",

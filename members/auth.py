@@ -14,8 +14,11 @@ from .scope import remember_member_record
 class MemberModelBackend(ModelBackend):
     def get_user(self, user_id):
         User = get_user_model()
-        user = User._default_manager.select_related("member__organization").filter(pk=user_id).first()
-        if user is None or not self.user_can_authenticate(user):
+        try:
+            user = User._default_manager.select_related("member__organization").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        if not self.user_can_authenticate(user):
             return None
         try:
             member = user.member  # loaded by the join: no query, also when there is no record

@@ -20,8 +20,14 @@ class Ballot(models.Model):
         COUNTED = "counted", "有效计票"
         QUARANTINED = "quarantined", "已隔离（不计票）"
 
+    # Every index is written by every ballot, the busiest write of the site: none that another one covers. The
+    # indexes below that start with the competition serve lookups by competition.
     competition = models.ForeignKey(
-        "awards.CompetitionPage", verbose_name="评选", on_delete=models.PROTECT, related_name="ballots"
+        "awards.CompetitionPage",
+        verbose_name="评选",
+        on_delete=models.PROTECT,
+        related_name="ballots",
+        db_index=False,
     )
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="投票人", on_delete=models.PROTECT, related_name="award_ballots"
@@ -29,7 +35,8 @@ class Ballot(models.Model):
     voting_day = models.DateField(
         "投票日", null=True, blank=True, help_text="每天可投一次的评选记录投票当天（北京时间）；限投一次的评选为空。"
     )
-    code = models.CharField("选票凭证号", max_length=20, unique=True)
+    # Unique by a constraint, not unique=True, which on PostgreSQL adds a second index for LIKE that no query uses.
+    code = models.CharField("选票凭证号", max_length=20)
     cast_at = models.DateTimeField("投票时间", default=timezone.now)
     client_hash = models.CharField(
         "来源地址摘要", max_length=64, blank=True, help_text="客户端地址加盐后的 HMAC-SHA256 摘要，不保存地址本身。"
@@ -54,6 +61,7 @@ class Ballot(models.Model):
         ordering = ["-cast_at"]
         permissions = [("quarantine_ballot", "可隔离可疑选票")]
         constraints = [
+            models.UniqueConstraint(fields=["code"], name="awards_ballot_code_unique"),
             # What must never happen is refused by the database: a second ballot from the same voter.
             models.UniqueConstraint(
                 fields=["competition", "voter"],
@@ -95,7 +103,10 @@ class BallotChoice(models.Model):
     # for it, and indexing each save costs queries on the busiest writes.
     wagtail_reference_index_ignore = True
 
-    ballot = models.ForeignKey(Ballot, verbose_name="选票", on_delete=models.CASCADE, related_name="choices")
+    # Indexed by the unique constraint below, which starts with the ballot.
+    ballot = models.ForeignKey(
+        Ballot, verbose_name="选票", on_delete=models.CASCADE, related_name="choices", db_index=False
+    )
     entry = models.ForeignKey(
         "awards.EntryPage", verbose_name="作品", on_delete=models.PROTECT, related_name="ballot_choices"
     )
