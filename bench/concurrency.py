@@ -226,9 +226,9 @@ CPU_ACCOUNTS = ("gunicorn", "postgres", "redis-server")
 
 
 def cpu_seconds():
-    """CPU seconds (user + system) used so far by all processes of each kind in CPU_ACCOUNTS, from /proc."""
+    """{(kind, pid): CPU seconds (user + system) used so far} for the processes of each kind in CPU_ACCOUNTS."""
     ticks = os.sysconf("SC_CLK_TCK")
-    totals = dict.fromkeys(CPU_ACCOUNTS, 0.0)
+    used = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -238,9 +238,19 @@ def cpu_seconds():
         except OSError:  # ended meanwhile
             continue
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        if name in totals:
+        if name in CPU_ACCOUNTS:
             fields = stat[stat.rindex(")") + 2 :].split()  # from the state on: utime and stime are the 12th, 13th
-            totals[name] += (int(fields[11]) + int(fields[12])) / ticks
+            used[name, int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def cpu_used_between(before, after):
+    """CPU seconds per kind between two cpu_seconds() readings: what each process running at the end used since the
+    start (all of it if it started meanwhile). A process that ended meanwhile is left out: its time is gone from
+    /proc (PostgreSQL's backends live as long as the server's persistent connections)."""
+    totals = dict.fromkeys(CPU_ACCOUNTS, 0.0)
+    for (kind, pid), seconds in after.items():
+        totals[kind] += seconds - before.get((kind, pid), 0.0)
     return totals
 
 
@@ -283,7 +293,7 @@ def fire(base, jobs, in_flight, idle_path):
         sys.exit(f"wrk did not report: {output}")
     accepted, refused, other, errors, seconds = match.groups()
     statuses = Counter({302: int(accepted), 409: int(refused), "other": int(other), "socket errors": int(errors)})
-    cpu = {name: cpu_after[name] - cpu_before[name] for name in CPU_ACCOUNTS}
+    cpu = cpu_used_between(cpu_before, cpu_after)
     cpu["wrk"] = client_after - client_before
     return +statuses, float(seconds), {name: round(1000 * value / len(jobs), 2) for name, value in cpu.items()}
 
