@@ -182,9 +182,15 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 LANGUAGES = [("zh-hans", "简体中文")]
+# The project's own translations: Wagtail's zh_Hans catalogue leaves part of its admin in English (locale/README.md).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# The project's own translations: Wagtail's zh_Hans catalogue leaves part of its admin in English (locale/README.md).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
+# The project's own translations: Wagtail's zh_Hans catalogue leaves part of its admin in English (locale/README.md).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
