@@ -1,8 +1,8 @@
 """The notice editor's form and the personal-data gate of review and publication."""
 
 from django.core.cache import cache
-from wagtail.admin.forms import WagtailAdminPageForm
 
+from home.admin_forms import BasePageForm
 from members.models import Organization
 
 from .choices import Scope
@@ -25,7 +25,7 @@ def findings_for_revision(page):
     return result
 
 
-class NoticeAdminForm(WagtailAdminPageForm):
+class NoticeAdminForm(BasePageForm):
     """The notice editor's form: scope rules, and the personal-data check before review or publication."""
 
     def clean(self):

@@ -125,6 +125,8 @@ class DisclosureNoticePage(BasePage):
     parent_page_types = ["disclosures.DisclosureIndexPage"]
     subpage_types = []
     base_form_class = NoticeAdminForm
+    # A copy (the natural start of a recurring notice) is a new draft: it gets its own number when it is published.
+    exclude_fields_in_copy = ["index_number", "published_on"]
     template = "disclosures/notice_page.html"
 
     content_panels = BasePage.content_panels + [

@@ -1,6 +1,7 @@
 """去标识化: find ID numbers and mobile numbers in a notice's body and attachments before it is published."""
 
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from xml.etree import ElementTree
@@ -10,7 +11,8 @@ from django.utils.html import strip_tags
 from members.privacy import mask_phone
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{16}[\dXx])(?![0-9A-Za-z])")
-MOBILE = re.compile(r"(?<![\d*])(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![\d*])")
+# A mobile number, also written with the country code (+86, 0086, 86) in front.
+MOBILE = re.compile(r"(?<![\d*])(?:(?:\+|00)?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![\d*])")
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
 CONTEXT = 12  # characters shown either side of a finding
@@ -45,6 +47,8 @@ def _context(text, start, end, masked):
 
 
 def find_personal_data(text, place):
+    # NFKC folds full-width digits, letters and dashes (３５０１０２…, １３９－…) into the ASCII the patterns read.
+    text = unicodedata.normalize("NFKC", text)
     findings = []
     for match in ID_NUMBER.finditer(text):
         number = match.group(1)

@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
+from .admin_forms import BasePageForm
 from .cache import shared_value
 from .routing import shared_route
 from .search import SegmentedSearchField
@@ -17,6 +18,8 @@ class BasePage(Page):
     """Fields and behaviour every page of the site shares."""
 
     summary = models.TextField("摘要", blank=True, help_text="列表和搜索结果中显示的简短说明。")
+
+    base_form_class = BasePageForm
 
     promote_panels = Page.promote_panels + [FieldPanel("summary")]
     # The backends split Chinese only at spaces: title and text are indexed segmented too (see home/search.py).

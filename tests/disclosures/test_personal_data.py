@@ -28,10 +28,32 @@ def test_findings_with_place_and_masked_form():
     assert VALID_ID not in str(findings[0])  # the report itself does not repeat the number
 
 
+def full_width(text):
+    return "".join(chr(ord(character) + 0xFEE0) if "!" <= character <= "~" else character for character in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "masked"),
+    [
+        (f"身份证号{full_width(VALID_ID)}", "身份证号", "1101**********002X"),
+        (f"电话{full_width('13905912345')}", "手机号码", "139****2345"),
+        (f"电话{full_width('139-0591-2345')}", "手机号码", "139****2345"),
+        ("电话+8613905912345", "手机号码", "139****2345"),
+        ("电话 +86 139 0591 2345", "手机号码", "139****2345"),
+        ("电话0086-13905912345", "手机号码", "139****2345"),
+        ("电话8613905912345", "手机号码", "139****2345"),
+    ],
+)
+def test_full_width_digits_and_country_codes_are_found(text, kind, masked):
+    findings = find_personal_data(text, "正文")
+    assert [(finding.kind, finding.masked) for finding in findings] == [(kind, masked)]
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "身份证号1101**********002X，电话138****2345",  # masked already
+        "订单号 8613857512345678",  # a country code and a mobile number inside a longer number
         f"编号{INVALID_ID}",  # fails the checksum
         "文号新机党〔2026〕12号，索引号JGGW-2026-0001，金额 23800000000 元",  # 11 digits not a mobile prefix
         "订单号 913857512345678",  # a mobile number inside a longer number

@@ -1,5 +1,7 @@
 """党务公开审批: proposal (editor) → 审核 (reviewer) → 审批 (approver) → publication, through Wagtail's workflow."""
 
+import json
+
 import pytest
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -162,3 +164,73 @@ def test_editors_have_no_publish_permission_on_the_column(editor_user, disclosur
     permissions = Page.objects.get(pk=disclosure_index.pk).permissions_for_user(editor_user)
     assert permissions.can_add_subpage()
     assert not permissions.can_publish_subpage()
+
+
+def act_in_editor(client, page, data, action, comment=""):
+    """What the page editor's 审核/审批 menu posts: the whole edit form, with the workflow action and its comment."""
+    data = {**data, "action-workflow-action": "true", "workflow-action-name": action}
+    if comment:
+        data["workflow-action-extra-data"] = json.dumps({"comment": comment})
+    return client.post(f"/admin/pages/{page.pk}/edit/", data)
+
+
+@pytest.mark.django_db
+def test_approvals_from_the_page_editor_move_the_notice_on(
+    client, editor_user, reviewer, approver, disclosure_index, category, org_tree
+):
+    data = notice_form(category, org_tree)
+    client.force_login(editor_user)
+    create(client, disclosure_index, {**data, "action-submit": "submit"})
+    notice = DisclosureNoticePage.objects.get(slug="theme-day")
+    data["body-0-id"] = notice.body[0].id  # the editor posts the blocks' ids back
+    revisions = notice.revisions.count()
+    state = WorkflowState.objects.get(object_id=str(notice.pk))
+
+    client.force_login(reviewer)
+    assert act_in_editor(client, notice, data, "approve", "保密审查通过").status_code == 302
+    state.refresh_from_db()
+    assert state.status == "in_progress"
+    assert state.current_task_state.task.name == "审批"
+    # Nothing was edited, so nothing was saved: the approved revision is the one submitted.
+    assert notice.revisions.count() == revisions
+
+    client.force_login(approver)
+    assert act_in_editor(client, notice, data, "approve").status_code == 302
+    state.refresh_from_db()
+    notice.refresh_from_db()
+    assert state.status == "approved"
+    assert notice.live and notice.index_number
+
+
+@pytest.mark.django_db
+def test_an_edit_made_while_approving_is_approved_again(
+    client, editor_user, reviewer, disclosure_index, category, org_tree
+):
+    data = notice_form(category, org_tree)
+    client.force_login(editor_user)
+    create(client, disclosure_index, {**data, "action-submit": "submit"})
+    notice = DisclosureNoticePage.objects.get(slug="theme-day")
+    client.force_login(reviewer)
+    edited = {**data, "title": "关于开展十二月主题党日活动的通知"}
+    act_in_editor(client, notice, edited, "approve")
+    state = WorkflowState.objects.get(object_id=str(notice.pk), status="in_progress")
+    # WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT: what is approved is what gets published.
+    assert state.current_task_state.task.name == "审核（保密审查）"
+
+
+@pytest.mark.django_db
+def test_a_copy_of_a_published_notice_is_a_new_draft_without_index_number(
+    client, editor_user, make_notice, disclosure_index
+):
+    original = make_notice("2026年第三季度党费收缴情况公示")
+    assert original.index_number
+    client.force_login(editor_user)
+    response = client.post(
+        f"/admin/pages/{original.pk}/copy/",
+        {"new_title": "2026年第四季度党费收缴情况公示", "new_slug": "dues-q4", "new_parent_page": disclosure_index.pk},
+    )
+    assert response.status_code == 302
+    copy = DisclosureNoticePage.objects.get(slug="dues-q4")
+    assert not copy.live
+    assert copy.index_number is None and copy.published_on is None
+    assert copy.title == "2026年第四季度党费收缴情况公示"
