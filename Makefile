@@ -13,10 +13,12 @@ BENCH_POSTGRES_URL ?= postgres://dangjian:dangjian@127.0.0.1:5432/dangjian_bench
 
 .PHONY: run test install install-test postgres redis chromium lint checks test-sqlite test-postgres bench
 
+# The scheduler publishes scheduled notices (定期公开) once a minute beside the server and stops with it.
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-test postgres redis chromium lint checks test-sqlite test-postgres
 

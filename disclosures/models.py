@@ -106,7 +106,13 @@ class DisclosureNoticePage(BasePage):
         related_name="+",
         help_text="“党内公开（指定党组织）”时选择；所选组织的下级组织党员均可查看。",
     )
-    timing = models.CharField("公开时限", max_length=20, choices=Timing.choices, default=Timing.IMMEDIATE)
+    timing = models.CharField(
+        "公开时限",
+        max_length=20,
+        choices=Timing.choices,
+        default=Timing.IMMEDIATE,
+        help_text="即时公开：审批通过即发布。定期公开：在右侧“状态”面板点“设置计划”填写发布时间，审批通过后到时自动发布。",
+    )
     written_on = models.DateField("成文日期", default=datetime.date.today)
     published_on = models.DateField("发布日期", null=True, blank=True, editable=False)
     validity = models.CharField("有效性", max_length=20, choices=Validity.choices, default=Validity.VALID)

@@ -217,3 +217,34 @@ def test_a_member_logs_in_and_his_session_holds_across_workers(production):
         "from django.contrib.sessions.models import Session; print(Session.objects.count())",
     )
     assert stored.strip() == "1"  # written through to the database too
+
+
+SCHEDULE_A_NOTICE = """
+import datetime
+from django.utils import timezone
+from wagtail.models import Site
+from disclosures.models import DisclosureIndexPage, DisclosureNoticePage, NoticeCategory
+from members.models import Organization
+home = Site.objects.get(is_default_site=True).root_page
+index = DisclosureIndexPage(title="党务公开", slug="dwgk")
+home.add_child(instance=index)
+index.save_revision().publish()
+committee = Organization.objects.create(name="县直机关工委", code="SMOKE", kind="committee")
+due = timezone.now() - datetime.timedelta(seconds=1)
+notice = DisclosureNoticePage(
+    title="第四季度党费收缴情况公示", slug="dues-q4", category=NoticeCategory.objects.first(),
+    issuing_organization=committee, timing="regular", go_live_at=due, live=False,
+)
+index.add_child(instance=notice)
+notice.save_revision(approved_go_live_at=due)
+"""
+
+
+def test_scheduled_notices_go_live_by_the_timers_command(production):
+    production["manage"]("shell", "--no-imports", "-c", SCHEDULE_A_NOTICE)
+    status, _, _ = fetch(production["base"], "/dwgk/dues-q4/")
+    assert status == 404
+    # What the systemd timer in docs/deploy.md runs every minute.
+    production["manage"]("publish_scheduled")
+    status, _, html = fetch(production["base"], "/dwgk/dues-q4/")
+    assert status == 200 and "第四季度党费收缴情况公示" in html and "SMOKE-" in html
