@@ -234,3 +234,20 @@ def test_a_copy_of_a_published_notice_is_a_new_draft_without_index_number(
     assert not copy.live
     assert copy.index_number is None and copy.published_on is None
     assert copy.title == "2026年第四季度党费收缴情况公示"
+
+
+@pytest.mark.django_db
+def test_the_status_panel_says_who_will_see_the_notice(client, editor_user, make_notice, org_tree):
+    internal = make_notice(
+        "县财政局机关党支部三会一课安排", scope="organizations", organizations=[org_tree["finance_branch"]]
+    )
+    public = make_notice("关于召开县直机关党建工作会议的通知")
+    client.force_login(editor_user)
+    html = client.get(f"/admin/pages/{internal.pk}/edit/").content.decode()
+    assert "一旦发布，任何人可看" not in html
+    assert "仅以下党组织（含下级组织）的在册党员登录后可看：县财政局机关党支部" in html
+    html = client.get(f"/admin/pages/{public.pk}/edit/").content.decode()
+    assert "发布后任何人可看，包括未登录的群众" in html
+    # Other page types keep Wagtail's own line.
+    html = client.get(f"/admin/pages/{internal.get_parent().pk}/edit/").content.decode()
+    assert "data-notice-audience" not in html
