@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include(accounts_urls)),
     path("me/", home_views.me, name="me"),
+    path("messages/", include("messaging.urls")),
     path("search/", home_views.search, name="search"),
     path("display-mode/", home_views.toggle_large_text, name="toggle_large_text"),
     path("notices/", include("disclosures.urls")),

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "volunteers",
     "awards",
     "learning",
+    "messaging",
     "wagtailmedia",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
@@ -112,7 +113,15 @@ PAGE_CACHE_ALIAS = "default"
 # Blocks shared by many viewers (the home page's section blocks, home.sections.cached_home_section) are cached
 # under the same generation, for logged-in members too: their pages are never cached whole.
 SHARED_BLOCK_CACHE_ENABLED = True
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/accounts/", "/me/", "/documents/", "/display-mode/", "/django-admin/"]
+PAGE_CACHE_EXCLUDED_PATHS = [
+    "/admin/",
+    "/accounts/",
+    "/me/",
+    "/messages/",
+    "/documents/",
+    "/display-mode/",
+    "/django-admin/",
+]
 PAGE_CACHE_INVALIDATING_MODELS = [
     "wagtailcore.Site",
     "home.SiteSettings",
@@ -143,6 +152,24 @@ if FRONTEND_CACHE_PURGE_URL:
 
 # Tasks run in the request on the immediate backend: no worker to run on a small intranet server.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Mail: the workflow's notices (Wagtail's notifiers) and messaging.send. Without EMAIL_HOST mail is written to the
+# log (console backend): every message is in the recipient's inbox on the site (/messages/) in any case.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("EMAIL_FROM", "机关党建网 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Separation of duties: the superuser is not a reviewer; the task's own group is told.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
 # Accounts. Passwords need letters and digits; django-axes locks a username after repeated failures.
 AUTHENTICATION_BACKENDS = [
