@@ -165,6 +165,11 @@ def parse_hours(value, slot):
     return hours
 
 
+def not_ended_message(slot):
+    end = timezone.localtime(slot.end)
+    return f"服务时段尚未结束（{end.month}月{end.day}日 {end:%H:%M} 结束），结束后才能登记出勤和服务时长；现在只能登记缺勤。"
+
+
 def record_attendance(coordinator, slot_id, entries, reason=""):
     """Mark attended or absent and confirm hours for sign-ups of one slot; every change is audited.
 
@@ -175,7 +180,8 @@ def record_attendance(coordinator, slot_id, entries, reason=""):
         raise Refused("更正说明不能超过 200 字。", status=400)
     with transaction.atomic():
         slot = _lock_slot(slot_id)
-        if slot.start > timezone.now():
+        now = timezone.now()
+        if slot.start > now:
             raise Refused("服务开始后才能登记出勤和时长。", status=400)
         signups = {
             signup.pk: signup
@@ -187,6 +193,9 @@ def record_attendance(coordinator, slot_id, entries, reason=""):
             if signup is None:
                 raise Refused("名单中没有这条报名记录，请刷新页面后重试。", status=400)
             if entry.status == SignUp.Status.ATTENDED:
+                # Hours served are known only when the service is over; a no-show may be marked from the start.
+                if slot.end > now:
+                    raise Refused(not_ended_message(slot), status=400)
                 hours = parse_hours(entry.hours, slot)
             elif entry.status == SignUp.Status.ABSENT:
                 hours = None
@@ -197,7 +206,6 @@ def record_attendance(coordinator, slot_id, entries, reason=""):
             if signup.status in (SignUp.Status.ATTENDED, SignUp.Status.ABSENT) and not reason:
                 raise Refused("更正已登记的出勤或时长时，请填写更正说明。", status=400)
             planned.append((signup, entry.status, hours))
-        now = timezone.now()
         changes = []
         for signup, status, hours in planned:
             changes.append(
@@ -242,8 +250,11 @@ def service_records(user, year=None):
     return records
 
 
-def issue_certificate(user, issuer, year=None):
-    """A numbered 志愿服务证明 of the user's confirmed hours. An unchanged record reuses the last number."""
+def issue_certificate(user, issuer, year=None, issued_by=None):
+    """A numbered 志愿服务证明 of the user's confirmed hours. An unchanged record reuses the last number.
+
+    `issued_by` is who asked for it: the volunteer himself (the default) or a coordinator on his behalf. A reused
+    certificate keeps the one who first asked for it: it is the same document."""
     profile = VolunteerProfile.objects.filter(user=user).first()
     name = profile.name if profile else (user.get_full_name() or user.username)
     records = [
@@ -262,7 +273,7 @@ def issue_certificate(user, issuer, year=None):
         if last and last.records == records and last.name == name and last.hours == hours:
             return last
         certificate = ServiceCertificate.objects.create(
-            user=user, name=name, year=year, hours=hours, records=records, issuer=issuer
+            user=user, name=name, year=year, hours=hours, records=records, issuer=issuer, issued_by=issued_by or user
         )
         certificate.number = f"ZYFW{timezone.localtime(certificate.issued_at):%Y}{certificate.pk:06d}"
         certificate.save(update_fields=["number"])

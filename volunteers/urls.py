@@ -18,4 +18,7 @@ urlpatterns = [
     path("manage/projects/<int:page_id>/hours.xlsx", views.project_hours_xlsx, name="project_hours_xlsx"),
     path("manage/hours.xlsx", views.annual_hours_xlsx, name="annual_hours_xlsx"),
     path("manage/signups/<int:signup_id>/", views.signup_detail, name="signup_detail"),
+    path("manage/signups/<int:signup_id>/certificate/", views.issue_certificate_for, name="issue_certificate_for"),
+    path("hours/", views.hours_overview, name="hours_overview"),
+    path("hours/hours.xlsx", views.hours_overview_xlsx, name="hours_overview_xlsx"),
 ]

@@ -11,17 +11,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from wagtail.models import Site
 
 from dangjian.excel import xlsx_response
 from home.models import SiteSettings
 from members.scope import is_active_member, member_record
 
-from . import services
-from .forms import ProfileForm, ProposalForm, RegistrationForm, ServiceRequestForm
+from . import reports, services
+from .forms import AttendanceForm, ProfileForm, ProposalForm, RegistrationForm, ServiceRequestForm, volunteer_name
 from .models import ServiceCertificate, ServiceSlot, SignUp, VolunteerProfile, VolunteerProjectPage
-from .permissions import can_coordinate, coordinated_projects, is_volunteer_manager
+from .permissions import (
+    can_certify,
+    can_coordinate,
+    coordinated_projects,
+    is_volunteer_manager,
+    may_see_hours_overview,
+)
 from .ratelimit import allow
 
 
@@ -164,18 +170,29 @@ def propose(request):
     return render(request, "volunteers/proposal_form.html", {"form": form}, status=status)
 
 
+def _certificate_year(request):
+    """The year asked for (None: every year); Refused for anything but four digits."""
+    year = request.POST.get("year") or None
+    if year is None:
+        return None
+    if not re.fullmatch(r"\d{4}", year):
+        raise services.Refused("年度格式不正确。", status=400)
+    return int(year)
+
+
+def _issuer(request):
+    site = Site.find_for_request(request)
+    return SiteSettings.for_site(site).organization_name if site else "中共县直属机关工作委员会"
+
+
 @login_required
 @require_POST
 def issue_certificate(request):
-    year = request.POST.get("year") or None
-    if year is not None:
-        if not re.fullmatch(r"\d{4}", year):
-            return _refused(request, services.Refused("年度格式不正确。", status=400), reverse("me"))
-        year = int(year)
-    site = Site.find_for_request(request)
-    issuer = SiteSettings.for_site(site).organization_name if site else "中共县直属机关工作委员会"
+    """The volunteer issues his own certificate (from /me/)."""
     try:
-        certificate = services.issue_certificate(request.user, issuer, year)
+        certificate = services.issue_certificate(
+            request.user, _issuer(request), _certificate_year(request), issued_by=request.user
+        )
     except services.Refused as error:
         return _refused(request, error, reverse("me"))
     return redirect("volunteers:certificate", number=certificate.number)
@@ -183,10 +200,24 @@ def issue_certificate(request):
 
 @login_required
 def certificate(request, number):
-    certificate = ServiceCertificate.objects.filter(number=number).first()
-    if certificate is None or not (certificate.user_id == request.user.pk or is_volunteer_manager(request.user)):
+    certificate = ServiceCertificate.objects.select_related("issued_by").filter(number=number).first()
+    own = certificate is not None and certificate.user_id == request.user.pk
+    if certificate is None or not (
+        own or certificate.issued_by_id == request.user.pk or can_certify(request.user, certificate.user)
+    ):
         raise Http404("没有这份证明。")
-    return render(request, "volunteers/certificate.html", {"certificate": certificate})
+    back_url = reverse("me") if own else _safe_next(request, reverse("volunteers:manage"))
+    return render(
+        request,
+        "volunteers/certificate.html",
+        {
+            "certificate": certificate,
+            "back_url": back_url,
+            "back_label": "返回“我的”" if own else "返回",
+            "issued_for_volunteer": certificate.issued_by_id not in (None, certificate.user_id),
+            "issued_by_name": _person_name(certificate.issued_by) if certificate.issued_by else "",
+        },
+    )
 
 
 def service_request_form(request, page):
@@ -232,10 +263,14 @@ def manage(request):
     projects = coordinated_projects(request.user)
     if not is_volunteer_manager(request.user) and not projects.exists():
         raise PermissionDenied("仅志愿服务管理员和项目联络人可以管理名册。")
+    # Seat holders still "已报名" on a slot that has ended: attendance and hours waiting to be recorded.
+    slots = ServiceSlot.objects.with_counts().annotate(
+        unrecorded_count=Count("signups", filter=Q(signups__status=SignUp.Status.CONFIRMED))
+    )
     projects = (
         projects.order_by("status_order", "-latest_revision_created_at")
         .select_related("organizing_unit")
-        .prefetch_related(Prefetch("slots", queryset=ServiceSlot.objects.with_counts()))
+        .prefetch_related(Prefetch("slots", queryset=slots))
     )
     return render(
         request,
@@ -243,41 +278,41 @@ def manage(request):
         {
             "projects": projects,
             "is_manager": is_volunteer_manager(request.user),
+            "may_see_overview": may_see_hours_overview(request.user),
             "year": timezone.localdate().year,
         },
     )
 
 
-ATTENDANCE_FIELD = re.compile(r"^attendance_(\d+)$")
-
-
 @login_required
 def roster(request, slot_id):
     slot = _coordinated_slot(request, slot_id)
-    if request.method == "POST":
-        entries = []
-        for key, value in request.POST.items():
-            if not key.startswith("attendance_"):
-                continue
-            match = ATTENDANCE_FIELD.match(key)
-            if match is None:
-                return _refused(request, services.Refused("提交的名单数据不正确。", status=400), request.path)
-            if value:
-                entries.append(services.AttendanceEntry(int(match[1]), value, request.POST.get(f"hours_{match[1]}")))
-        if not entries:
-            return _refused(request, services.Refused("请至少为一位志愿者选择出勤情况。", status=400), request.path)
-        try:
-            changes = services.record_attendance(request.user, slot.pk, entries, request.POST.get("reason", ""))
-        except services.Refused as error:
-            return _refused(request, error, request.path)
-        messages.success(request, f"已保存 {len(changes)} 条出勤和时长记录。" if changes else "没有需要保存的变化。")
-        return redirect("volunteers:roster", slot_id=slot.pk)
     signups = list(
         SignUp.objects.filter(slot=slot)
         .select_related("user__volunteer_profile", "recorded_by")
         .annotate(change_count=Count("changes"))
         .order_by("seat", "id")
     )
+    held = [s for s in signups if s.status in SignUp.HOLDS_SEAT]
+    status = 200
+    if request.method == "POST":
+        form = AttendanceForm(slot, held, request.POST)
+        if form.is_valid():
+            try:
+                changes = services.record_attendance(request.user, slot.pk, form.entries, form.cleaned_data["reason"])
+            except services.Refused as error:
+                # Someone else changed the roster meanwhile, or the slot: say so on the form as typed.
+                form.add_error(None, error.message)
+                status = error.status
+            else:
+                messages.success(
+                    request, f"已保存 {len(changes)} 条出勤和时长记录。" if changes else "没有需要保存的变化。"
+                )
+                return redirect("volunteers:roster", slot_id=slot.pk)
+        else:
+            status = 400
+    else:
+        form = AttendanceForm(slot, held)
     positions = SignUp.waitlist_positions(signups)
     for signup in signups:
         signup.waitlist_position = positions.get(signup.pk)
@@ -287,16 +322,19 @@ def roster(request, slot_id):
         {
             "slot": slot,
             "project": slot.page,
-            "held": [s for s in signups if s.status in SignUp.HOLDS_SEAT],
+            "form": form,
+            "held": held,
             "waitlisted": sorted((s for s in signups if s.status == SignUp.Status.WAITLISTED), key=lambda s: s.pk),
             "cancelled": [s for s in signups if s.status == SignUp.Status.CANCELLED],
         },
+        status=status,
     )
 
 
-def _volunteer_name(signup):
-    profile = getattr(signup.user, "volunteer_profile", None)
-    return profile.name if profile else (signup.user.get_full_name() or signup.user.username)
+def _person_name(user):
+    """A staff member as people know him: his member name, else his full name, else the username."""
+    member = getattr(user, "member", None)
+    return member.name if member else (user.get_full_name() or user.username)
 
 
 def _masked(signup):
@@ -312,7 +350,7 @@ def roster_xlsx(request, slot_id):
     rows = [
         [
             number,
-            _volunteer_name(signup),
+            volunteer_name(signup),
             _masked(signup),
             signup.get_status_display(),
             positions.get(signup.pk, ""),
@@ -337,7 +375,7 @@ def project_hours_xlsx(request, page_id):
         raise PermissionDenied("您不是该项目的联络人。")
     signups = (
         SignUp.objects.filter(slot__page=project, status__in=[SignUp.Status.ATTENDED, SignUp.Status.ABSENT])
-        .select_related("slot", "user__volunteer_profile", "recorded_by")
+        .select_related("slot", "user__volunteer_profile", "recorded_by__member")
         .order_by("slot__start", "id")
     )
     rows, total = [], 0
@@ -345,12 +383,12 @@ def project_hours_xlsx(request, page_id):
         total += signup.hours or 0
         rows.append(
             [
-                _volunteer_name(signup),
+                volunteer_name(signup),
                 timezone.localtime(signup.slot.start),
                 timezone.localtime(signup.slot.end),
                 signup.get_status_display(),
                 signup.hours or 0,
-                signup.recorded_by.get_full_name() or signup.recorded_by.username if signup.recorded_by else "",
+                _person_name(signup.recorded_by) if signup.recorded_by else "",
             ]
         )
     rows.append(["合计", "", "", "", total, ""])
@@ -397,18 +435,164 @@ def annual_hours_xlsx(request):
     )
 
 
-@login_required
-def signup_detail(request, signup_id):
-    """One volunteer on a roster: his full contact (coordinators only) and the history of his hours."""
+def _coordinated_signup(request, signup_id):
     signup = get_object_or_404(SignUp.objects.select_related("slot__page", "user__volunteer_profile"), pk=signup_id)
     if not can_coordinate(request.user, signup.slot.page):
         raise PermissionDenied("您不是该项目的联络人。")
+    return signup
+
+
+def _signup_detail(request, signup, status=200, error=None, year=""):
+    years, total = services.hours_by_year(signup.user)
+    changes = list(signup.changes.select_related("changed_by__member"))
+    for change in changes:
+        change.changed_by_name = _person_name(change.changed_by) if change.changed_by else "—"
     return render(
         request,
         "volunteers/signup_detail.html",
         {
             "signup": signup,
             "profile": getattr(signup.user, "volunteer_profile", None),
-            "changes": signup.changes.select_related("changed_by"),
+            "changes": changes,
+            "years": years,
+            "total_hours": total,
+            "certificates": ServiceCertificate.objects.filter(user=signup.user).select_related("issued_by__member")[:5],
+            "certificate_error": error,
+            "certificate_year": year,
         },
+        status=status,
+    )
+
+
+@login_required
+def signup_detail(request, signup_id):
+    """One volunteer on a roster: his full contact (coordinators only), the history of his hours, his certificates."""
+    return _signup_detail(request, _coordinated_signup(request, signup_id))
+
+
+@login_required
+@require_POST
+def issue_certificate_for(request, signup_id):
+    """出具证明: a coordinator issues the volunteer's certificate for him (the same numbered certificate)."""
+    signup = _coordinated_signup(request, signup_id)
+    year = request.POST.get("year", "")
+    try:
+        certificate = services.issue_certificate(
+            signup.user, _issuer(request), _certificate_year(request), issued_by=request.user
+        )
+    except services.Refused as error:
+        return _signup_detail(request, signup, status=error.status, error=error.message, year=year)
+    back = reverse("volunteers:signup_detail", args=[signup.pk])
+    return redirect(f"{reverse('volunteers:certificate', args=[certificate.number])}?next={back}")
+
+
+# The 工委's overview ------------------------------------------------------------------------------------------
+
+
+def _overview_year(request):
+    """(year, typed, error): the year asked for, the current year by default."""
+    typed = request.GET.get("year", "").strip()
+    if not typed:
+        return timezone.localdate().year, "", None
+    if not re.fullmatch(r"\d{4}", typed) or not 2000 <= int(typed) <= 2100:
+        return None, typed, "请填写正确的年度，例如 2026。"
+    return int(typed), typed, None
+
+
+def _overview_permission(request):
+    if not may_see_hours_overview(request.user):
+        raise PermissionDenied("仅党务干部和志愿服务管理员可以查看志愿服务时长统计。")
+
+
+@login_required
+@require_safe
+def hours_overview(request):
+    """Read-only: hours per project and per 片组 and unit, summed from the confirmed records."""
+    _overview_permission(request)
+    year, typed, error = _overview_year(request)
+    years = sorted({day.year for day in ServiceSlot.objects.dates("start", "year")} | {timezone.localdate().year})
+    return render(
+        request,
+        "volunteers/hours_overview.html",
+        {
+            "overview": reports.hours_overview(year) if year else None,
+            "year": year,
+            "typed_year": typed or (str(year) if year else ""),
+            "years": sorted(years, reverse=True),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_safe
+def hours_overview_xlsx(request):
+    _overview_permission(request)
+    year, typed, error = _overview_year(request)
+    by = request.GET.get("by", "unit")
+    if error or by not in ("unit", "project"):
+        return _refused(
+            request,
+            services.Refused(error or "请选择按单位或按项目导出。", status=400),
+            reverse("volunteers:hours_overview"),
+        )
+    overview = reports.hours_overview(year)
+    if by == "project":
+        rows = [
+            [
+                row.project.title,
+                row.unit.name if row.unit else "",
+                row.group.name if row.group else "",
+                row.slots,
+                row.totals.volunteers,
+                row.totals.services,
+                row.totals.hours,
+                row.pending,
+            ]
+            for row in overview.projects
+        ]
+        rows.append(
+            [
+                "合计",
+                "",
+                "",
+                sum(row.slots for row in overview.projects),
+                overview.total.volunteers,
+                overview.total.services,
+                overview.total.hours,
+                overview.pending,
+            ]
+        )
+        return xlsx_response(
+            f"{year}年志愿服务时长-按项目.xlsx",
+            [
+                "项目",
+                "组织单位",
+                "所属片组",
+                "服务时段",
+                "志愿者（人）",
+                "服务人次",
+                "服务时长（小时）",
+                "待登记（人）",
+            ],
+            rows,
+            title=f"{year}年按项目",
+        )
+    rows = [
+        [
+            row.group.name if row.group else row.label,
+            "（片组合计）" if row.is_subtotal and row.group else (row.unit.name if row.unit else ""),
+            row.totals.volunteers,
+            row.totals.services,
+            row.totals.hours,
+        ]
+        for row in overview.units
+    ]
+    rows.append(["合计", "", overview.total.volunteers, overview.total.services, overview.total.hours])
+    return xlsx_response(
+        f"{year}年志愿服务时长-按片组和单位.xlsx",
+        ["片组", "单位", "志愿者（人）", "服务人次", "服务时长（小时）"],
+        rows,
+        title=f"{year}年按片组和单位",
     )

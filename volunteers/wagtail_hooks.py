@@ -1,5 +1,6 @@
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
@@ -7,6 +8,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from dangjian.dashboard import WorkItem, WorkListPanel
 from home.sections import (
     DEMO_CONTENT_HOOK,
     HOME_SECTIONS_HOOK,
@@ -29,7 +31,7 @@ from .models import (
     VolunteerProjectPage,
 )
 from .panels import me_panel_context
-from .permissions import is_volunteer_manager
+from .permissions import is_volunteer_manager, may_see_hours_overview
 
 # Home and /me/ ------------------------------------------------------------------------------------------------
 
@@ -214,6 +216,85 @@ class RosterMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def roster_menu_item():
     return RosterMenuItem("志愿服务名册", reverse("volunteers:manage"), icon_name="list-ul", order=251)
+
+
+class HoursOverviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_hours_overview(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def hours_overview_menu_item():
+    return HoursOverviewMenuItem("志愿服务时长统计", reverse("volunteers:hours_overview"), icon_name="table", order=252)
+
+
+# Dashboard: the staff's waiting work ---------------------------------------------------------------------------
+
+DASHBOARD_ITEMS = 5  # the first few on the dashboard; the panel links to the whole list
+
+
+def _waiting(created_at):
+    return f"{timesince(created_at, depth=1)}前提交"
+
+
+@hooks.register("construct_homepage_panels")
+def volunteer_work_panels(request, panels):
+    """服务需求 not yet handled and 项目征集 to review, for those who may handle them. Two queries a panel (the
+    count and the first few), whatever the length of the list; the permission check is Django's, cached per user."""
+    user = request.user
+    if user.has_perm("volunteers.change_servicerequest"):
+        waiting = ServiceRequest.objects.filter(status=ServiceRequest.Status.NEW)
+        total = waiting.count()
+        if total:
+            panels.append(
+                WorkListPanel(
+                    "volunteer-service-requests",
+                    "待处理的服务需求",
+                    [
+                        WorkItem(
+                            request_.title,
+                            reverse("wagtailsnippets_volunteers_servicerequest:edit", args=[request_.pk]),
+                            f"{request_.place} · {_waiting(request_.created_at)}",
+                        )
+                        for request_ in waiting.order_by("created_at", "pk").only("pk", "title", "place", "created_at")[
+                            :DASHBOARD_ITEMS
+                        ]
+                    ],
+                    total=total,
+                    more_url=reverse("wagtailsnippets_volunteers_servicerequest:list") + "?status=new",
+                    order=160,
+                )
+            )
+    if user.has_perm("volunteers.change_projectproposal"):
+        waiting = ProjectProposal.objects.filter(status=ProjectProposal.Status.SUBMITTED)
+        total = waiting.count()
+        if total:
+            panels.append(
+                WorkListPanel(
+                    "volunteer-proposals",
+                    "待审核的志愿服务项目建议",
+                    [
+                        WorkItem(
+                            proposal.title,
+                            reverse("volunteers_review_proposal", args=[proposal.pk]),
+                            " · ".join(
+                                part
+                                for part in (
+                                    proposal.organization.name if proposal.organization else "",
+                                    _waiting(proposal.created_at),
+                                )
+                                if part
+                            ),
+                        )
+                        for proposal in waiting.select_related("organization").order_by("created_at", "pk")[
+                            :DASHBOARD_ITEMS
+                        ]
+                    ],
+                    total=total,
+                    more_url=reverse("wagtailsnippets_volunteers_projectproposal:list") + "?status=submitted",
+                    order=161,
+                )
+            )
 
 
 @hooks.register(SEARCH_SECTIONS_HOOK)

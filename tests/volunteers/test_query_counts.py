@@ -117,8 +117,8 @@ def test_coordinator_manage_page(client, index_page, busy_slot, coordinator, gro
     if growing == "sign-ups":
         sign_up(slot, range(FEW))
         before, after = compare(client, "/volunteers/manage/", lambda: sign_up(slot, range(FEW, MANY)))
-        assert f"<td>6 / {MANY}</td>" in before
-        assert f"<td>{len([n for n in range(MANY) if n % 5 < 3 or n % 7 == 0])} / {MANY}</td>" in after
+        assert f"报名 6 / {MANY}" in before
+        assert f"报名 {len([n for n in range(MANY) if n % 5 < 3 or n % 7 == 0])} / {MANY}" in after
     else:
 
         def projects(numbers):

@@ -286,6 +286,10 @@ class ServiceSlot(Orderable):
         return self.start <= timezone.now()
 
     @property
+    def has_ended(self):
+        return self.end <= timezone.now()
+
+    @property
     def place_display(self):
         return self.place or self.page.place
 

@@ -120,6 +120,8 @@ class SignUp(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["user", "status"]), models.Index(fields=["slot", "status"])]
+        # Read-only totals of hours across 片组 and units (volunteers.reports), for the 工委's 党务干部.
+        permissions = [("view_hours_overview", "可以查看志愿服务时长统计")]
 
     def __str__(self):
         return f"{self.user} · {self.slot}"
@@ -193,6 +195,15 @@ class ServiceCertificate(models.Model):
     hours = models.DecimalField("服务时长（小时）", max_digits=7, decimal_places=1)
     records = models.JSONField("服务记录", default=list)
     issuer = models.CharField("出具单位", max_length=100)
+    # Who asked for it: the volunteer himself, or a coordinator on his behalf.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     issued_at = models.DateTimeField("出具时间", default=timezone.now)
 
     class Meta:
