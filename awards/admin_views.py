@@ -119,7 +119,7 @@ class BallotDetailView(AwardsAdminTemplateMixin, TemplateView):
         if not request.user.has_perm("awards.view_ballot"):
             raise PermissionDenied
         self.object = get_object_or_404(
-            Ballot.objects.select_related("competition", "voter__member", "quarantined_by"), pk=pk
+            Ballot.objects.select_related("competition", "voter__member", "quarantined_by__member"), pk=pk
         )
         return super().dispatch(request, pk)
 
@@ -134,7 +134,7 @@ class BallotDetailView(AwardsAdminTemplateMixin, TemplateView):
         context.update(
             ballot=self.object,
             choices=self.object.choices.select_related("entry", "entry__nominating_organization"),
-            log_entries=ModelLogEntry.objects.for_instance(self.object).select_related("user"),
+            log_entries=ModelLogEntry.objects.for_instance(self.object).select_related("user__member"),
             form=form or (QuarantineForm() if self.can_quarantine() else None),
         )
         return context
@@ -366,7 +366,7 @@ class CompetitionResultsView(CommitteeMixin, AwardsAdminTemplateMixin, TemplateV
 
     def dispatch(self, request, pk):
         self.competition = get_object_or_404(
-            CompetitionPage.objects.select_related("finalization", "expert_group"), pk=pk
+            CompetitionPage.objects.select_related("finalization__finalized_by__member", "expert_group"), pk=pk
         )
         return super().dispatch(request, pk)
 
@@ -386,7 +386,7 @@ class CompetitionResultsView(CommitteeMixin, AwardsAdminTemplateMixin, TemplateV
             finalize_ready=now >= competition.publicity_end,
             form=form or FinalizeForm(),
             log_entries=PageLogEntry.objects.filter(page=competition, action__startswith="awards.").select_related(
-                "user"
+                "user__member"
             ),
         )
         return context

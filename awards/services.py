@@ -290,6 +290,25 @@ class Results:
     def winners(self):
         return [row for row in self.rows if row.is_winner]
 
+    # What decided the result: a part with no weight, or with nothing in it (no counted ballot, no expert's
+    # score), decided nothing, and the public text must not say it did.
+
+    @property
+    def votes_decided(self):
+        return self.public_weight > 0 and self.highest_votes > 0
+
+    @property
+    def experts_decided(self):
+        return self.expert_weight > 0 and any(row.expert_count for row in self.rows)
+
+    @property
+    def decided_by(self):
+        """E.g. "群众投票、专家评审", "群众投票", "专家评审"; "" when neither counted."""
+        parts = [
+            name for name, counted in (("群众投票", self.votes_decided), ("专家评审", self.experts_decided)) if counted
+        ]
+        return "、".join(parts)
+
 
 def _ballot_counts(competition):
     counts = dict(Ballot.objects.filter(competition=competition).values_list("status").annotate(n=Count("pk")))

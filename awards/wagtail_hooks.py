@@ -1,10 +1,13 @@
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+from dangjian.dashboard import WorkItem, WorkListPanel
 from home.sections import (
     DEMO_CONTENT_HOOK,
     HOME_SECTIONS_HOOK,
@@ -134,3 +137,46 @@ def awards_demo_content(home, seed, stdout):
 @hooks.register(SEARCH_SECTIONS_HOOK)
 def awards_in_search(request):
     return SearchSection(key="awards", label="评选", order=40, models=(AwardIndexPage, CompetitionPage, EntryPage))
+
+
+DASHBOARD_ITEMS = 5  # the first few on the dashboard; the panel links to the whole list
+
+
+@hooks.register("construct_homepage_panels")
+def objections_panel(request, panels):
+    """异议 raised during 公示 and not answered yet, for those who answer them (change_objection: 党务干部). A
+    competition cannot be finalized while one waits. Two queries (the count and the first few, with their
+    competitions), whatever the number waiting."""
+    if not request.user.has_perm("awards.change_objection"):
+        return
+    waiting = Objection.objects.filter(status=Objection.Status.PENDING, competition__finalization__isnull=True)
+    total = waiting.count()
+    if not total:
+        return
+    now = timezone.now()
+    items = []
+    for objection in waiting.select_related("competition", "entry").order_by("raised_at", "pk")[:DASHBOARD_ITEMS]:
+        competition = objection.competition
+        about = f"《{objection.entry.title}》" if objection.entry else "评选结果"
+        if now < competition.publicity_end:
+            end = timezone.localtime(competition.publicity_end)
+            deadline = f"公示至 {end.month}月{end.day}日"
+        else:
+            deadline = "公示已结束，答复后方可定案"
+        items.append(
+            WorkItem(
+                f"{objection.signature}：{about}",
+                reverse("award_objections:edit", args=[objection.pk]),
+                f"{competition.title} · {timesince(objection.raised_at, now, depth=1)}前提出 · {deadline}",
+            )
+        )
+    panels.append(
+        WorkListPanel(
+            "award-objections",
+            "待答复的评选异议",
+            items,
+            total=total,
+            more_url=reverse("award_objections:index") + "?status=pending",
+            order=170,
+        )
+    )

@@ -164,6 +164,15 @@ class CompetitionPage(RoutablePageMixin, BasePage):
         return 100 - self.public_weight
 
     @property
+    def scoring_rule(self):
+        """The scoring rule in words, naming only the parts that count."""
+        if self.expert_weight == 0:
+            return "只计群众投票，不设专家评分"
+        if self.public_weight == 0:
+            return "只计专家评分，群众投票不计入综合得分"
+        return f"群众投票占 {self.public_weight}%，专家评分占 {self.expert_weight}%"
+
+    @property
     def award_label(self):
         """The mark a winner carries, e.g. 十佳微型党课."""
         return self.get_kind_display() if self.kind != self.Kind.OTHER else "获奖作品"

@@ -1,9 +1,21 @@
 """Expert scores, objections raised during publicity (公示), and the frozen final results."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+
+def person_name(user):
+    """A person as the committee knows him: his member record's name, else his full name, else the username."""
+    if user is None:
+        return ""
+    try:
+        member = user.member
+    except ObjectDoesNotExist:
+        member = None
+    return (member.name if member else "") or user.get_full_name() or user.username
 
 
 class ExpertScore(models.Model):
@@ -116,6 +128,10 @@ class Finalization(models.Model):
     @property
     def expert_weight(self):
         return 100 - self.public_weight
+
+    @property
+    def finalized_by_name(self):
+        return person_name(self.finalized_by)
 
 
 class FinalResult(models.Model):
