@@ -134,3 +134,103 @@ def notices_in_search(request):
         models=(DisclosureIndexPage, DisclosureNoticePage),
         visible={DisclosureNoticePage: visibility_filter(request.user)},
     )
+
+
+# The admin dashboard: what waits for this user ---------------------------------------------------------------
+
+DASHBOARD_ITEMS = 5
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@hooks.register("construct_homepage_panels")
+def disclosures_dashboard_panels(request, panels):
+    """Notices sent back to their editor (with the comment), feedback waiting for an answer, scheduled notices.
+
+    Wagtail's own panels already list what waits for this user's 审核/审批. Each panel costs two queries at most.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Revision, WorkflowState
+
+    from dangjian.dashboard import WorkItem, WorkListPanel
+    from members import roles
+
+    from .models import DisclosureNoticePage
+
+    user = request.user
+    notice_type = ContentType.objects.get_for_model(DisclosureNoticePage)
+    returned = list(
+        WorkflowState.objects.filter(
+            requested_by=user, status=WorkflowState.STATUS_NEEDS_CHANGES, content_type=notice_type
+        )
+        .select_related("current_task_state__task")
+        .order_by("-current_task_state__finished_at")[: DASHBOARD_ITEMS + 1]
+    )
+    if returned:
+        titles = dict(
+            DisclosureNoticePage.objects.filter(pk__in=[int(state.object_id) for state in returned]).values_list(
+                "pk", "title"
+            )
+        )
+        panels.append(
+            WorkListPanel(
+                "returned-notices",
+                "退回修改的公开事项",
+                [
+                    WorkItem(
+                        titles.get(int(state.object_id), "公开事项"),
+                        reverse("wagtailadmin_pages:edit", args=(int(state.object_id),)),
+                        f"{state.current_task_state.task.name}意见：{state.current_task_state.comment or '（未填写）'}",
+                    )
+                    for state in returned[:DASHBOARD_ITEMS]
+                ],
+                total=len(returned),
+                order=90,
+            )
+        )
+    if user.has_perm("disclosures.change_noticefeedback"):
+        waiting = NoticeFeedback.objects.filter(reply="").select_related("notice").order_by("created_at")
+        items = list(waiting[:DASHBOARD_ITEMS])
+        if items:
+            panels.append(
+                WorkListPanel(
+                    "feedback-to-answer",
+                    "待答复的意见反馈",
+                    [
+                        WorkItem(
+                            item.notice.title,
+                            reverse("wagtailsnippets_disclosures_noticefeedback:edit", args=(item.pk,)),
+                            f"{_local(item.created_at)} 提出",
+                        )
+                        for item in items
+                    ],
+                    total=waiting.count(),
+                    more_url=reverse("wagtailsnippets_disclosures_noticefeedback:list"),
+                    order=160,
+                )
+            )
+    if user.is_superuser or roles.has_role(user, roles.PARTY_CADRE, roles.REVIEWER, roles.APPROVER):
+        # A scheduled revision keeps its approved go-live time until it is published.
+        scheduled = Revision.page_revisions.filter(
+            content_type=notice_type, approved_go_live_at__isnull=False
+        ).order_by("approved_go_live_at")
+        items = list(scheduled.only("object_id", "object_str", "approved_go_live_at")[:DASHBOARD_ITEMS])
+        if items:
+            panels.append(
+                WorkListPanel(
+                    "scheduled-notices",
+                    "已计划发布的公开事项",
+                    [
+                        WorkItem(
+                            revision.object_str,
+                            reverse("wagtailadmin_pages:edit", args=(int(revision.object_id),)),
+                            f"将于 {_local(revision.approved_go_live_at)} 发布",
+                        )
+                        for revision in items
+                    ],
+                    total=scheduled.count(),
+                    order=170,
+                )
+            )
