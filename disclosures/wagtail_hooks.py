@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -97,7 +98,7 @@ class FeedbackViewSet(SnippetViewSet):
     menu_label = "意见反馈"
     add_to_admin_menu = True
     menu_order = 210
-    list_display = ["notice", "user", "created_at", "answered"]
+    list_display = ["notice", "user", "created_at", BooleanColumn("answered", label="已答复")]
     list_filter = ["replied_at"]
     inspect_view_enabled = True
 
