@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect
@@ -142,6 +144,10 @@ def awards_in_search(request):
 DASHBOARD_ITEMS = 5  # the first few on the dashboard; the panel links to the whole list
 
 
+def _ago(moment, now):
+    return "刚刚" if now - moment < datetime.timedelta(minutes=1) else f"{timesince(moment, now, depth=1)}前"
+
+
 @hooks.register("construct_homepage_panels")
 def objections_panel(request, panels):
     """异议 raised during 公示 and not answered yet, for those who answer them (change_objection: 党务干部). A
@@ -167,7 +173,7 @@ def objections_panel(request, panels):
             WorkItem(
                 f"{objection.signature}：{about}",
                 reverse("award_objections:edit", args=[objection.pk]),
-                f"{competition.title} · {timesince(objection.raised_at, now, depth=1)}前提出 · {deadline}",
+                f"{competition.title} · {_ago(objection.raised_at, now)}提出 · {deadline}",
             )
         )
     panels.append(

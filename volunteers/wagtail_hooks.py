@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
@@ -234,6 +236,8 @@ DASHBOARD_ITEMS = 5  # the first few on the dashboard; the panel links to the wh
 
 
 def _waiting(created_at):
+    if timezone.now() - created_at < datetime.timedelta(minutes=1):
+        return "刚刚提交"
     return f"{timesince(created_at, depth=1)}前提交"
 
 
