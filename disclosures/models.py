@@ -155,6 +155,9 @@ class DisclosureNoticePage(BasePage):
     ]
 
     search_fields = BasePage.search_fields + [
+        # The admin's page search and choosers find a notice by a fragment of its 索引号 or 发文字号.
+        index.AutocompleteField("index_number"),
+        index.AutocompleteField("document_number"),
         index.SearchField("document_number"),
         index.SearchField("body"),
         index.FilterField("scope"),

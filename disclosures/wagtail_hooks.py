@@ -100,6 +100,9 @@ class FeedbackViewSet(SnippetViewSet):
     menu_order = 210
     list_display = ["notice", "user", "created_at", BooleanColumn("answered", label="已答复")]
     list_filter = ["replied_at"]
+    search_fields = ["text", "reply", "notice__title"]
+    # A database LIKE finds any part of the Chinese text; feedback is not in the full-text index.
+    search_backend_name = None
     inspect_view_enabled = True
 
     def get_queryset(self, request):

@@ -147,14 +147,29 @@ def test_member_listing_and_chooser_find_a_fragment(editor, member_user, outside
     [
         "/admin/snippets/disclosures/noticecategory/",
         "/admin/snippets/choose/disclosures/noticecategory/results/",
-        "/admin/snippets/disclosures/noticefeedback/",
         "/admin/snippets/choose/disclosures/noticefeedback/results/",
     ],
 )
 def test_notice_category_and_feedback_screens_answer_a_search(editor, notices, member_user, url):
-    # Neither model is indexed nor has search fields: Wagtail shows them unsearched. They must not fail.
     NoticeFeedback.objects.create(notice=notices[0], user=member_user, text="三会一课的安排能否提前公布？")
     shown(editor.get(url, {"q": "三会一课"}))
+
+
+@pytest.mark.django_db
+def test_feedback_listing_finds_a_fragment_of_the_text_or_the_notice(editor, notices, member_user):
+    NoticeFeedback.objects.create(notice=notices[0], user=member_user, text="安排能否提前公布？")
+    NoticeFeedback.objects.create(notice=notices[1], user=member_user, text="志愿服务的报名方式？")
+    url = "/admin/snippets/disclosures/noticefeedback/"
+    assert_finds(editor, url, "提前公布", FINANCE, VOLUNTEER)
+    assert_finds(editor, url, "会一课", FINANCE, VOLUNTEER)  # the notice's title
+
+
+@pytest.mark.django_db
+def test_page_search_finds_a_notice_by_its_index_number_or_document_number(editor, notices):
+    finance, volunteer = notices
+    for query in (finance.index_number, finance.index_number.rsplit("-", 2)[-2] + "-" + finance.index_number[-4:]):
+        html = shown(editor.get("/admin/pages/search/", {"q": query}))
+        assert FINANCE in html and VOLUNTEER not in html, query
 
 
 ODD_QUERIES = ['"', '财政"', '"三会一课', "！！", "a'b", "x\\y", "AND", "OR NOT", "*", "(", "党 OR", "live:yes"]
