@@ -21,6 +21,7 @@ from home.sections import (
 from members.models import Member
 
 from . import access, reports
+from .choosers import lecturer_chooser_viewset
 from .models import CourseIndexPage, CoursePage, CreditRecord, MicroLessonIndexPage, MicroLessonPage, StudyProgress
 
 
@@ -135,6 +136,11 @@ class CreditRecordViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_credit_ledger():
     return CreditRecordViewSet("credit_records")
+
+
+@hooks.register("register_admin_viewset")
+def register_lecturer_chooser():
+    return lecturer_chooser_viewset
 
 
 class ReportsMenuItem(MenuItem):

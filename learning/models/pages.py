@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -23,6 +24,7 @@ from wagtailmedia.edit_handlers import MediaChooserPanel
 from home.models import BasePage
 
 from .. import conf
+from ..choosers import LecturerChooserWidget
 from ..credits import RULE_TEXT, lesson_credit
 
 MICRO_LESSON_MAX_MINUTES = 15
@@ -30,6 +32,13 @@ MICRO_LESSON_MAX_MINUTES = 15
 
 def current_year():
     return timezone.localdate().year
+
+
+def has_content(rich_text):
+    """Whether rich text holds anything to study: text, or an embedded image or video. The editor posts empty
+    paragraphs (<p data-block-key="..."></p>) for a body of blank lines, which is not a lesson."""
+    rich_text = rich_text or ""
+    return bool(strip_tags(rich_text).replace("&nbsp;", "").strip()) or "<embed" in rich_text
 
 
 class TestSettingsMixin(models.Model):
@@ -115,7 +124,7 @@ class StudyMaterialMixin(models.Model):
 
     def clean(self):
         super().clean()
-        if not self.media_id and not (self.body or "").strip():
+        if not self.media_id and not has_content(self.body):
             raise ValidationError("请选择视频或音频，或填写文字内容。")
 
     def serve(self, request, *args, **kwargs):
@@ -326,7 +335,7 @@ class MicroLessonPage(StudyMaterialMixin, BasePage):  # noqa: DJ008 - Page.__str
     content_panels = (
         BasePage.content_panels
         + [
-            FieldRowPanel([FieldPanel("lecturer"), FieldPanel("lecturer_organization")]),
+            FieldRowPanel([FieldPanel("lecturer", widget=LecturerChooserWidget), FieldPanel("lecturer_organization")]),
             FieldPanel("delivered_on"),
         ]
         + StudyMaterialMixin.study_panels
