@@ -1,7 +1,8 @@
 """The site's login backend: Django's ModelBackend, which loads the member record together with the user.
 
 Django reads the logged-in user on every request a member makes, and nearly every such request then reads his
-member record (his organizations, his courses, his right to vote): one query with a join instead of two.
+member record (his organizations, his courses, his right to vote): one query with a join instead of two. The same
+query tells whether he still has an initial password (members.middleware asks on every request).
 """
 
 from django.contrib.auth import get_user_model
@@ -15,7 +16,9 @@ class MemberModelBackend(ModelBackend):
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            user = User._default_manager.select_related("member__organization").get(pk=user_id)
+            user = User._default_manager.select_related("member__organization", "pending_password_change").get(
+                pk=user_id
+            )
         except User.DoesNotExist:
             return None
         if not self.user_can_authenticate(user):

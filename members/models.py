@@ -142,6 +142,7 @@ class Member(index.Indexed, models.Model):
         verbose_name_plural = "党员信息库"
         ordering = ["organization__path", "name"]
         indexes = [models.Index(fields=["organization", "status"])]
+        permissions = [("manage_member_accounts", "可开通党员登录账号、重置其密码")]
 
     def __str__(self):
         return self.name
@@ -156,6 +157,42 @@ class Member(index.Indexed, models.Model):
     def needs_secretary_hours(self):
         """Branch secretaries and committee members owe 56 学时 a year rather than 32."""
         return self.is_branch_secretary or self.is_committee_member
+
+
+class PendingPasswordChange(models.Model):
+    """An account that still has the initial password the office issued (开通 or 重置): until its owner sets his
+    own, every page sends him to the password change (members.middleware). The password itself is never kept;
+    the row is deleted when he changes it. It comes with the logged-in user in the same query (members.auth)."""
+
+    class Reason(models.TextChoices):
+        CREATED = "created", "开通账号"
+        RESET = "reset", "重置密码"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登录账号",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="pending_password_change",
+    )
+    reason = models.CharField("原因", max_length=20, choices=Reason.choices)
+    issued_at = models.DateTimeField("发放时间", auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "待修改的初始密码"
+        verbose_name_plural = "待修改的初始密码"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.user}：{self.get_reason_display()}"
 
 
 class RosterImport(models.Model):

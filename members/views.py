@@ -14,7 +14,8 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import roster
-from .models import RosterChange, RosterImport
+from .accounts import can_manage_accounts
+from .models import Member, RosterChange, RosterImport
 
 PERMISSION = "members.import_roster"
 CHANGES_PER_PAGE = 100
@@ -143,6 +144,12 @@ class DetailView(RosterView):
             context["counts"] = [
                 (value, label, record.summary.get(value, 0)) for value, label in RosterChange.Kind.choices
             ]
+            if record.status == RosterImport.Status.APPLIED and can_manage_accounts(self.request.user):
+                joined = record.changes.filter(kind=RosterChange.Kind.JOINED, member__isnull=False)
+                context["accounts_missing"] = joined.filter(
+                    member__user__isnull=True, member__status=Member.Status.ACTIVE
+                ).count()
+                context["accounts_url"] = f"{reverse('member_accounts:create')}?import={record.pk}"
         return context
 
 

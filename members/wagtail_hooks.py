@@ -1,13 +1,20 @@
-from django.urls import include, path, reverse_lazy
+import django_filters
+from django.urls import include, path, reverse, reverse_lazy
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import Button
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import views
+from . import account_views, accounts, views
+from .bulk_actions import CreateAccountsBulkAction
+from .choosers import MemberChooserViewSet, OrganizationChooserViewSet, user_chooser_viewset
 from .models import Member, Organization
-from .panels import TransferHistoryPanel
+from .panels import MemberAccountPanel, TransferHistoryPanel
 
 MEMBERSHIP_MENU_HOOK = "register_membership_menu_item"
 
@@ -19,8 +26,10 @@ class OrganizationViewSet(SnippetViewSet):
     list_display = ["name", "code", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
-    # A database LIKE finds any part of a Chinese name, which the full-text backend does not segment.
+    # A database LIKE finds any part of a Chinese name, which the full-text backend does not segment; the
+    # chooser (members.choosers) searches the same way.
     search_backend_name = None
+    chooser_viewset_class = OrganizationChooserViewSet
     ordering = ["path"]
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
@@ -33,14 +42,42 @@ class OrganizationViewSet(SnippetViewSet):
         return Organization.objects.select_related("parent")
 
 
+class MemberFilterSet(WagtailFilterSet):
+    account = django_filters.ChoiceFilter(
+        label="登录账号",
+        choices=[("yes", "已开通"), ("no", "未开通")],
+        empty_label="全部",
+        method="filter_account",
+    )
+
+    class Meta:
+        model = Member
+        fields = ["status", "category", "is_branch_secretary", "organization__kind"]
+
+    def filter_account(self, queryset, name, value):
+        return queryset.filter(user__isnull=value == "no")
+
+
+def _account_label(member):
+    return member.user.username if member.user_id else "未开通"
+
+
 class MemberViewSet(SnippetViewSet):
     model = Member
     icon = "user"
     menu_label = "党员"
-    list_display = ["name", "organization", "category", "status", "masked_phone"]
-    list_filter = ["status", "category", "is_branch_secretary", "organization__kind"]
+    list_display = [
+        "name",
+        "organization",
+        "category",
+        "status",
+        Column("masked_phone", label="手机号码", accessor="masked_phone"),
+        Column("account", label="登录账号", accessor=_account_label),
+    ]
+    filterset_class = MemberFilterSet
     search_fields = ["name", "organization__name"]
     search_backend_name = None
+    chooser_viewset_class = MemberChooserViewSet
     panels = [
         MultiFieldPanel(
             [
@@ -53,12 +90,22 @@ class MemberViewSet(SnippetViewSet):
             ],
             heading="基本信息",
         ),
-        FieldPanel("user"),
+        MultiFieldPanel(
+            [
+                MemberAccountPanel(),
+                FieldPanel(
+                    "user",
+                    heading="关联已有账号",
+                    help_text="通常不必手工选择：用“开通登录账号”为党员新建账号。已有账号的党员可在此关联。",
+                ),
+            ],
+            heading="登录账号",
+        ),
         TransferHistoryPanel(heading="转接与变动记录"),
     ]
 
     def get_queryset(self, request):
-        return Member.objects.select_related("organization")
+        return Member.objects.select_related("organization", "user")
 
 
 class MembershipGroup(SnippetViewSetGroup):
@@ -92,6 +139,51 @@ roster_urlpatterns = [
 ]
 
 
+account_urlpatterns = [
+    path("create/", account_views.CreateAccountsView.as_view(), name="create"),
+    path("<int:pk>/reset/", account_views.ResetPasswordView.as_view(), name="reset"),
+]
+
+
 @hooks.register("register_admin_urls")
 def register_roster_urls():
-    return [path("roster/", include((roster_urlpatterns, "members_roster")))]
+    return [
+        path("roster/", include((roster_urlpatterns, "members_roster"))),
+        path("member-accounts/", include((account_urlpatterns, "member_accounts"))),
+    ]
+
+
+@hooks.register("register_admin_viewset")
+def register_user_chooser():
+    return user_chooser_viewset()
+
+
+hooks.register("register_bulk_action", CreateAccountsBulkAction)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def member_account_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, Member) or not accounts.can_manage_accounts(user):
+        return []
+    if snippet.user_id:
+        return [Button("重置密码", reverse("member_accounts:reset", args=[snippet.pk]), icon_name="key", priority=60)]
+    if accounts.skip_reason(snippet) is None:
+        return [Button("开通登录账号", account_views.create_url(id=[snippet.pk]), icon_name="user", priority=60)]
+    return []
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions):
+    @actions.register_action(accounts.CREATE_ACTION)
+    class CreateAccount(LogFormatter):
+        label = "开通登录账号"
+
+        def format_message(self, log_entry):
+            return f"开通了登录账号 {log_entry.data.get('username', '')}"
+
+    @actions.register_action(accounts.RESET_ACTION)
+    class ResetPassword(LogFormatter):
+        label = "重置登录密码"
+
+        def format_message(self, log_entry):
+            return f"重置了登录账号 {log_entry.data.get('username', '')} 的密码"
