@@ -234,6 +234,7 @@ def test_the_editors_upload_and_choose_video_and_audio(editor_client, learning):
         assert response.status_code == 302
         assert LessonPage.objects.get(slug="jingshen").media == media
     finally:
+        media.file.delete(save=False)  # wagtailmedia deletes it on commit, which a test never reaches
         media.delete()
 
 
