@@ -31,3 +31,21 @@ def phone_page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """open_page(viewport) -> a page in a new browser context (a person of his own), closed before the test's
+    database is emptied: an editor's page left open keeps autosaving into the next test's flush."""
+    from .actions import ADMIN
+
+    contexts = []
+
+    def open_(viewport=ADMIN):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()

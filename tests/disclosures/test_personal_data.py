@@ -1,5 +1,5 @@
 import pytest
-from wagtail.models import TaskState
+from wagtail.models import TaskState, WorkflowState
 from wagtail.test.utils.form_data import inline_formset
 
 from disclosures.models import DisclosureNoticePage
@@ -163,3 +163,20 @@ def test_reviewers_cannot_approve_a_public_notice_that_still_shows_personal_data
     notice.refresh_from_db()
     assert not notice.live
     assert "手机号码，应写作 138****2345" in client.get(f"/admin/pages/{notice.pk}/edit/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_full_width_id_number_blocks_submission_of_an_autosaved_draft(
+    client, editor_user, disclosure_index, category, org_tree
+):
+    """The editor's autosave has stored a draft before he clicks submit: the submit from the edit view is gated too."""
+    client.force_login(editor_user)
+    body = f"<p>发展对象张某，身份证号{full_width(VALID_ID)}。</p>"
+    assert create(client, disclosure_index, notice_form(category, org_tree, body=body)).status_code == 302
+    notice = DisclosureNoticePage.objects.get(slug="theme-day")
+    response = client.post(
+        f"/admin/pages/{notice.pk}/edit/", notice_form(category, org_tree, body=body, **{"action-submit": "submit"})
+    )
+    assert response.status_code == 200
+    assert "含有未遮盖的个人信息" in response.content.decode()
+    assert not WorkflowState.objects.filter(object_id=str(notice.pk)).exists()
