@@ -12,10 +12,10 @@ from wagtail.documents import get_document_model_string
 from wagtail.fields import StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable
 from wagtail.search import index
-from wagtail.snippets.models import register_snippet
 
 from home.models import BasePage
 from members.models import Organization
+from members.widgets import OrganizationCheckboxSelectMultiple
 
 from .admin_forms import NoticeAdminForm
 from .blocks import NoticeBodyBlock
@@ -23,7 +23,6 @@ from .choices import Scope, Timing, Validity
 from .panels import PersonalDataPanel
 
 
-@register_snippet
 class NoticeCategory(models.Model):
     """主题分类 such as 组织建设 or 党费收缴."""
 
@@ -144,7 +143,10 @@ class DisclosureNoticePage(BasePage):
             ],
             heading="公开要素",
         ),
-        MultiFieldPanel([FieldPanel("scope"), FieldPanel("scope_organizations")], heading="公开范围"),
+        MultiFieldPanel(
+            [FieldPanel("scope"), FieldPanel("scope_organizations", widget=OrganizationCheckboxSelectMultiple)],
+            heading="公开范围",
+        ),
         FieldPanel("body"),
         InlinePanel("attachments", label="附件", heading="附件"),
         PersonalDataPanel(heading="个人信息检查"),

@@ -5,6 +5,8 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.cache import shared_value
@@ -18,8 +20,9 @@ from home.sections import (
     SearchSection,
     cached_home_section,
 )
+from members.choosers import ContainsSearchMixin
 
-from .models import DisclosureIndexPage, NoticeFeedback, NoticeRead
+from .models import DisclosureIndexPage, NoticeCategory, NoticeFeedback, NoticeRead
 from .reads import branches_led_by
 from .visibility import document_visible, visibility_key, visible_notices
 
@@ -90,6 +93,35 @@ def check_document_scope(document, request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return TemplateResponse(request, "403.html", status=403)
+
+
+class CategoryChooseView(ContainsSearchMixin, snippet_chooser.ChooseView):
+    search_fields = ("name",)
+    search_placeholder = "分类名称的一部分，如“党费”"
+
+
+class CategoryChooseResultsView(ContainsSearchMixin, snippet_chooser.ChooseResultsView):
+    search_fields = ("name",)
+    search_placeholder = CategoryChooseView.search_placeholder
+
+
+class CategoryChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = CategoryChooseView
+    choose_results_view_class = CategoryChooseResultsView
+
+
+class NoticeCategoryViewSet(SnippetViewSet):
+    model = NoticeCategory
+    icon = "tag"
+    menu_label = "公开分类"
+    list_display = ["name", "sort_order"]
+    search_fields = ["name"]
+    # A database LIKE: any part of a Chinese name, as in the chooser.
+    search_backend_name = None
+    chooser_viewset_class = CategoryChooserViewSet
+
+
+register_snippet(NoticeCategoryViewSet)
 
 
 class FeedbackViewSet(SnippetViewSet):

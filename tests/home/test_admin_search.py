@@ -156,6 +156,14 @@ def test_notice_category_and_feedback_screens_answer_a_search(editor, notices, m
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/admin/snippets/disclosures/noticecategory/", "/admin/snippets/choose/disclosures/noticecategory/results/"]
+)
+def test_notice_category_listing_and_chooser_find_a_fragment(editor, url):
+    assert_finds(editor, url, "党费", "党费收缴", "组织建设")
+
+
+@pytest.mark.django_db
 def test_feedback_listing_finds_a_fragment_of_the_text_or_the_notice(editor, notices, member_user):
     NoticeFeedback.objects.create(notice=notices[0], user=member_user, text="安排能否提前公布？")
     NoticeFeedback.objects.create(notice=notices[1], user=member_user, text="志愿服务的报名方式？")

@@ -1,7 +1,6 @@
 import datetime
 from decimal import ROUND_DOWN, Decimal
 
-from django import forms
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +16,7 @@ from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
 from home.models import BasePage
+from members.widgets import UserCheckboxSelectMultiple
 
 from .choices import CATEGORIES
 
@@ -167,7 +167,7 @@ class VolunteerProjectPage(BasePage):
         ),
         FieldPanel("description"),
         InlinePanel("slots", label="服务时段", heading="服务时段"),
-        FieldPanel("coordinators", widget=forms.SelectMultiple(attrs={"size": 8})),
+        FieldPanel("coordinators", widget=UserCheckboxSelectMultiple),
     ]
     search_fields = BasePage.search_fields + [
         index.SearchField("description"),
