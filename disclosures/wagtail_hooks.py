@@ -3,7 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
@@ -130,7 +130,7 @@ class FeedbackViewSet(SnippetViewSet):
     menu_label = "意见反馈"
     add_to_admin_menu = True
     menu_order = 210
-    list_display = ["notice", "user", "created_at", BooleanColumn("answered", label="已答复")]
+    list_display = ["notice", "user", "created_at", Column("answered", label="答复", accessor=lambda item: "已答复" if item.answered else "待答复")]
     list_filter = ["replied_at"]
     search_fields = ["text", "reply", "notice__title"]
     # A database LIKE finds any part of the Chinese text; feedback is not in the full-text index.

@@ -95,11 +95,6 @@ WAGTAIL_HARD_CODED = {
 # English from the project's own code or data, listed for the owners of those files to fix (text: where it comes
 # from). Each must still be found, so that the list shrinks as fixes land: see test_pending_strings_still_exist.
 PENDING_PROJECT_STRINGS = {
-    "Answered": "disclosures/models.py:332: NoticeFeedback.answered, a list column (FeedbackViewSet.list_display, "
-    "disclosures/wagtail_hooks.py:100) without a Chinese label; @admin.display(boolean=True, description=...)",
-    "False": "disclosures/models.py:332: the same column prints its bool as True/False (boolean=True shows an icon)",
-    "Image": "disclosures/blocks.py:13: ImageBlock's child block 'image' takes its label from its name",
-    "Root": "the root page's title from Wagtail's migration, shown by the page chooser: a data migration to rename it",
     "Moderators approval": "Wagtail's default workflow task, still in the workflow report's task filter: rename or "
     "delete it with the default workflow (learning/migrations/0003 lifts only the workflow)",
 }
