@@ -187,3 +187,48 @@ def register_account_log_actions(actions):
 
         def format_message(self, log_entry):
             return f"重置了登录账号 {log_entry.data.get('username', '')} 的密码"
+
+
+@hooks.register("construct_homepage_panels")
+def roster_dashboard_panels(request, panels):
+    """Roster imports previewed but not yet applied, and members on the roster without a login (two queries)."""
+    from django.utils import timezone
+
+    from dangjian.dashboard import WorkItem, WorkListPanel
+
+    from .models import RosterImport
+
+    if views.can_import(request.user):
+        pending = RosterImport.objects.filter(status=RosterImport.Status.PENDING).order_by("-uploaded_at")
+        items = list(pending[:5])
+        if items:
+            panels.append(
+                WorkListPanel(
+                    "roster-imports",
+                    "待确认的名册导入",
+                    [
+                        WorkItem(
+                            item.file_name,
+                            reverse("members_roster:detail", args=[item.pk]),
+                            f"{timezone.localtime(item.uploaded_at):%Y-%m-%d %H:%M} 上传，预览后确认导入",
+                        )
+                        for item in items
+                    ],
+                    total=pending.count(),
+                    more_url=reverse("members_roster:index"),
+                    order=180,
+                )
+            )
+    if request.user.has_perm(accounts.PERMISSION):
+        without = Member.objects.filter(user__isnull=True, status=Member.Status.ACTIVE)
+        count = without.count()
+        if count:
+            panels.append(
+                WorkListPanel(
+                    "members-without-login",
+                    "尚未开通登录账号的在册党员",
+                    [WorkItem(f"共 {count} 人", reverse("wagtailsnippets_members_member:list") + "?account=no")],
+                    total=count,
+                    order=190,
+                )
+            )

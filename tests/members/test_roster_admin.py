@@ -250,3 +250,19 @@ def test_the_record_page_lists_changes_in_a_fixed_number_of_queries(
         with django_assert_max_num_queries(20):
             response = client.get(url)
         assert response.content.decode().count("<tr>") >= min(count, 45)
+
+
+def test_the_dashboard_shows_a_pending_import_and_members_without_a_login(
+    client, editor_user, make_user, register, make_roster, unchanged_rows
+):
+    client.force_login(editor_user)
+    upload(client, make_roster(unchanged_rows[:2]))
+    record = RosterImport.objects.get()
+    html = client.get("/admin/").content.decode()
+    assert "待确认的名册导入（1）" in html and reverse("members_roster:detail", args=[record.pk]) in html
+    without_login = Member.objects.filter(user__isnull=True, status=Member.Status.ACTIVE).count()
+    assert without_login and f"尚未开通登录账号的在册党员（{without_login}）" in html
+    # Nothing of the kind for roles that neither import nor open accounts.
+    client.force_login(make_user("reviewer", roles.REVIEWER))
+    html = client.get("/admin/").content.decode()
+    assert "待确认的名册导入" not in html and "尚未开通登录账号" not in html
