@@ -130,7 +130,12 @@ class FeedbackViewSet(SnippetViewSet):
     menu_label = "意见反馈"
     add_to_admin_menu = True
     menu_order = 210
-    list_display = ["notice", "user", "created_at", Column("answered", label="答复", accessor=lambda item: "已答复" if item.answered else "待答复")]
+    list_display = [
+        "notice",
+        "user",
+        "created_at",
+        Column("answered", label="答复", accessor=lambda item: "已答复" if item.answered else "待答复"),
+    ]
     list_filter = ["replied_at"]
     search_fields = ["text", "reply", "notice__title"]
     # A database LIKE finds any part of the Chinese text; feedback is not in the full-text index.
