@@ -128,8 +128,11 @@ DEMO_ACCOUNTS = {
     "secretary": ("林海涛", [roles.MEMBER, roles.BRANCH_SECRETARY], False, HOME_UNIT, True),
     "member": ("张丽华", [roles.MEMBER], False, HOME_UNIT, False),
     "member2": ("王建军", [roles.MEMBER], False, "县卫生健康局", False),
+    "coordinator": ("黄秀英", [roles.VOLUNTEER_MANAGER], False, None, False),
     "volunteer": ("李晓雯", [], False, None, False),
 }
+# The staff's demo accounts have an address, so that the workflow's e-mails show in the dev server's console.
+DEMO_STAFF_EMAILS = {"editor", "reviewer", "approver", "coordinator"}
 
 
 def seed_demo_accounts(branches):
@@ -137,6 +140,8 @@ def seed_demo_accounts(branches):
     for username, (name, role_names, superuser, unit, secretary) in DEMO_ACCOUNTS.items():
         user, created = User.objects.get_or_create(username=username)
         user.first_name = name
+        if username in DEMO_STAFF_EMAILS:
+            user.email = f"{username}@dangjian.example"
         user.is_superuser = user.is_staff = superuser
         if created:
             user.set_password(DEMO_PASSWORD)

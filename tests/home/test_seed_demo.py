@@ -39,10 +39,21 @@ def test_seed_demo_builds_the_county_and_a_second_run_adds_nothing():
 def test_seed_demo_accounts_have_their_roles():
     call_command("seed_demo", "--skip-index", stdout=io.StringIO())
     User = get_user_model()
-    for username in ["admin", "editor", "reviewer", "approver", "secretary", "member", "member2", "volunteer"]:
+    for username in [
+        "admin",
+        "editor",
+        "reviewer",
+        "approver",
+        "secretary",
+        "member",
+        "member2",
+        "coordinator",
+        "volunteer",
+    ]:
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD), username
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.filter(username="editor", groups__name=roles.PARTY_CADRE).exists()
+    assert User.objects.filter(username="coordinator", groups__name=roles.VOLUNTEER_MANAGER).exists()
     secretary = Member.objects.get(user__username="secretary")
     member = Member.objects.get(user__username="member")
     member2 = Member.objects.get(user__username="member2")
