@@ -23,7 +23,7 @@ def admin_log_in(page, live_server, username, password=PASSWORD):
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.locator("button[type=submit]").click()
+    page.get_by_role("button", name="登录").click()
     page.wait_for_url(live_server.url + "/admin/")
 
 

@@ -8,8 +8,9 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from members import roles
-from tests.conftest import PASSWORD
 from tests.home.test_admin_chinese import english_in_text, unexpected
+
+from .actions import admin_log_in as log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,14 +31,6 @@ SCREEN_TEXTS = """() => {
 def english_on_screen(page, names):
     texts = page.evaluate(SCREEN_TEXTS)
     return unexpected([item for item in (english_in_text(where, text, names) for where, text in texts) if item])
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/admin/")
 
 
 @pytest.mark.parametrize("width", [1280, 375])

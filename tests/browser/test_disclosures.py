@@ -1,17 +1,10 @@
 import pytest
 
 from disclosures.choices import Scope
-from tests.conftest import PASSWORD
+
+from .actions import site_log_in as log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/me/")
 
 
 def test_public_member_and_outsider(live_server, browser, make_notice, member_user, outsider, org_tree):

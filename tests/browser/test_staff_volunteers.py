@@ -8,7 +8,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members import roles
-from tests.conftest import PASSWORD
 from volunteers.models import (
     ServiceCertificate,
     ServiceSlot,
@@ -18,15 +17,9 @@ from volunteers.models import (
     VolunteerProjectPage,
 )
 
+from .actions import site_log_in as log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/me/")
 
 
 def fits(page, width):

@@ -3,18 +3,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from tests.conftest import PASSWORD
 from volunteers.models import ServiceSlot, VolunteerProfile, VolunteerProjectIndexPage, VolunteerProjectPage
 
+from .actions import site_log_in as log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/me/")
 
 
 def test_volunteer_signs_up_and_the_next_person_gets_the_waitlist(live_server, browser, home_page, make_user):
