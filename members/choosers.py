@@ -1,9 +1,8 @@
 """Searchable choosers for organizations, members and user accounts in the admin.
 
-Wagtail's choosers search through the site's full-text backend, which keeps a run of Chinese characters as one
-word (财政 does not find 县财政局机关党支部) and whose autocomplete the project's backend does not provide. These
-choosers search with a database `LIKE` on each word typed instead (any part of a name, on SQLite and PostgreSQL);
-a few hundred organizations or members need no index for it.
+These choosers search with a database `LIKE` on each word typed (any part of a name, on SQLite and PostgreSQL),
+over the fields a person is known by (a member's branch, an account's member name), which the search index does
+not hold for these models; a few hundred organizations or members need no index for it.
 """
 
 from django import forms
