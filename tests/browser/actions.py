@@ -91,6 +91,8 @@ def upload_in_chooser(page, button_name, file_path, title):
 
 def footer_action(page, name):
     """A page editor action from the footer's menu (提交…, 批准, 请求修改 …), or its main button."""
+    # The editor autosaves half a second after a change: let that request finish, as a person's pause would.
+    page.wait_for_load_state("networkidle")
     footer = page.locator("footer")
     main = footer.get_by_role("button", name=name, exact=True)
     if not main.first.is_visible():

@@ -63,8 +63,12 @@ def test_an_internal_notice_from_draft_to_its_branch(
     editor.get_by_role("button", name="增加 附件").click()
     upload_in_chooser(editor, "选择一个文档", attachment, "主题党日活动议程")
     footer_action(editor, "提交给党务公开审批")
-    editor.locator(".messages").get_by_text("已经提交进行审核").wait_for()
+    # Back in the column's listing, the notice 审核中 (the message's wording depends on whether autosave had
+    # already created the page).
+    editor.wait_for_url(f"{live_server.url}/admin/pages/{disclosure_index.pk}/")
+    editor.locator(".messages").wait_for()
     notice = DisclosureNoticePage.objects.get(title=TITLE)
+    assert WorkflowState.objects.get(object_id=str(notice.pk)).status == "in_progress"
     assert not notice.live and notice.index_number is None
     editor.screenshot(path="/tmp/staff-notice-submitted.png", full_page=True)
 

@@ -305,14 +305,20 @@ def test_page_search_is_still_words_only(backend, notices):
 def test_index_stores_pairs_of_characters(notices):
     entry = notices[0].index_entries.get()
     if connection.vendor == "sqlite":
-        assert entry.autocomplete == search_backend.autocomplete_text(FINANCE)
+        # The title, then the notice's 索引号 (an autocomplete field of its own).
+        assert entry.autocomplete.startswith(search_backend.autocomplete_text(FINANCE))
+        assert search_backend.autocomplete_text(notices[0].index_number) in entry.autocomplete
     else:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT autocomplete = to_tsvector('simple', %s) FROM wagtailsearch_indexentry WHERE id = %s",
-                [search_backend.autocomplete_text(FINANCE), entry.pk],
+                "SELECT tsvector_to_array(autocomplete) FROM wagtailsearch_indexentry WHERE id = %s", [entry.pk]
             )
-            assert cursor.fetchone()[0]
+            stored = set(cursor.fetchone()[0])
+        # The title's pairs and the notice's 索引号 (an autocomplete field of its own), nothing else.
+        expected = (
+            f"{search_backend.autocomplete_text(FINANCE)} {search_backend.autocomplete_text(notices[0].index_number)}"
+        )
+        assert stored == set(expected.split())
 
 
 def test_autocomplete_text_and_pieces():
