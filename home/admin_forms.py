@@ -1,6 +1,7 @@
 """The page editor's base form, shared by every page type of the site."""
 
 from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms.auth import LoginForm
 
 
 class BasePageForm(WagtailAdminPageForm):
@@ -17,3 +18,12 @@ class BasePageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.show_hidden_initial = False
+
+
+class AdminLoginForm(LoginForm):
+    """Wagtail's admin login, whose password field is labelled by its name ("Password"), which no catalogue
+    translates."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = "密码"

@@ -223,6 +223,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_CONTENT_LANGUAGES = [("zh-hans", "简体中文")]
 # One time zone for everyone: the account page would otherwise offer some 600 English zone names.
 WAGTAIL_USER_TIME_ZONES = ["Asia/Shanghai"]
+WAGTAILADMIN_USER_LOGIN_FORM = "home.admin_forms.AdminLoginForm"
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -20,3 +20,10 @@ def test_the_guide_is_local_and_puts_the_users_own_job_first(client, make_user):
 def test_the_guide_needs_admin_access(client, make_user):
     client.force_login(make_user("member", roles.MEMBER))
     assert client.get("/admin/guide/").status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_the_admin_login_form_is_chinese(client):
+    html = client.get("/admin/login/").content.decode()
+    assert ">密码<" in html.replace("\n", "").replace(" ", "") or 'for="id_password">密码' in html
+    assert "Password<" not in html
