@@ -158,7 +158,10 @@ def test_a_copy_starts_as_a_draft_without_index_number(live_server, open_page, e
     original = make_notice("2026年第三季度党费收缴情况公示")
     editor = open_page(ADMIN)
     admin_log_in(editor, live_server, "editor")
-    editor.goto(f"{live_server.url}/admin/pages/{original.pk}/copy/")
+    # From the column's listing: the notice's "更多选项" menu → 复制.
+    editor.goto(f"{live_server.url}/admin/pages/{original.get_parent().pk}/")
+    editor.get_by_role("button", name=f"“{original.title}”的更多选项").click()
+    editor.get_by_role("link", name="复制", exact=True).click()
     editor.fill("#id_new_title", "2026年第四季度党费收缴情况公示")
     editor.fill("#id_new_slug", "dues-2026-q4")
     editor.get_by_role("button", name="复制此页").click()
