@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -355,3 +355,25 @@ class NoticeApprovalTask(AbstractGroupApprovalTask):
             if scope == Scope.PUBLIC and findings:
                 return [action for action in actions if action[0] != "approve"]
         return actions
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        # get_actions() judged the page named in the request's URL, which a crafted URL may pair with another page's
+        # task state. Judge the revisions of this task state's own page: the one under review, and the latest (what
+        # the last approval publishes).
+        if action_name == "approve":
+            page = task_state.workflow_state.content_object
+            revisions = {revision for revision in (task_state.revision, page.get_latest_revision()) if revision}
+            for revision in revisions:
+                if _public_notice_with_personal_data(revision.as_object()):
+                    raise PermissionDenied("向社会公开的事项含有未遮盖的个人信息，不能批准。")
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+
+def _public_notice_with_personal_data(page):
+    if not isinstance(page, DisclosureNoticePage) or page.scope != Scope.PUBLIC:
+        return False
+    from .personal_data import scan_notice
+
+    documents = [attachment.document for attachment in page.attachments.all()]
+    findings, _ = scan_notice(page.title, page.summary, page.body, documents)
+    return bool(findings)

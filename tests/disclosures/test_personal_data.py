@@ -180,3 +180,30 @@ def test_a_full_width_id_number_blocks_submission_of_an_autosaved_draft(
     assert response.status_code == 200
     assert "含有未遮盖的个人信息" in response.content.decode()
     assert not WorkflowState.objects.filter(object_id=str(notice.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_a_crafted_approve_url_cannot_pass_another_notices_personal_data(
+    client, editor_user, reviewer, disclosure_index, category, org_tree
+):
+    """The approve URL names a clean notice and the task state of one that shows a mobile number."""
+    client.force_login(editor_user)
+    create(client, disclosure_index, notice_form(category, org_tree, **{"action-submit": "1"}))
+    clean = DisclosureNoticePage.objects.get(slug="theme-day")
+    create(
+        client,
+        disclosure_index,
+        notice_form(category, org_tree, title="第二份通知", slug="second", **{"action-submit": "1"}),
+    )
+    flagged = DisclosureNoticePage.objects.get(slug="second")
+    flagged.body = [("paragraph", "<p>联系人手机13857512345</p>")]
+    flagged.save_revision(user=editor_user)
+    flagged_task = TaskState.objects.get(workflow_state__object_id=str(flagged.pk), status="in_progress")
+
+    client.force_login(reviewer)
+    response = client.post(f"/admin/pages/workflow/action/{clean.pk}/approve/{flagged_task.pk}/", {"comment": ""})
+    assert response.status_code in (302, 403)  # Wagtail's permission-denied redirect
+    flagged_task.refresh_from_db()
+    assert flagged_task.status == "in_progress"
+    flagged.refresh_from_db()
+    assert not flagged.live
