@@ -48,4 +48,7 @@ def open_page(browser, live_server):
 
     yield open_
     for context in contexts:
+        for page in context.pages:
+            # A request still in flight (the editor's autosave) would hold the database while the test's flush runs.
+            page.wait_for_load_state("networkidle")
         context.close()
