@@ -21,7 +21,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, every, once, **options):
         while True:
-            close_old_connections()
             try:
                 call_command("publish_scheduled", verbosity=0)
             except Exception as error:  # the loop outlives a locked database or a bad revision; the next tick retries
@@ -29,3 +28,5 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(every)
+            # A connection kept over the sleep may have been dropped by the server: take a fresh one.
+            close_old_connections()
