@@ -9,7 +9,7 @@ from django.utils.timesince import timesince
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
-from dangjian.dashboard import WorkItem, WorkListPanel
+from dangjian.dashboard import DASHBOARD_ITEMS, WorkItem, WorkListPanel
 from home.sections import (
     DEMO_CONTENT_HOOK,
     HOME_SECTIONS_HOOK,
@@ -139,9 +139,6 @@ def awards_demo_content(home, seed, stdout):
 @hooks.register(SEARCH_SECTIONS_HOOK)
 def awards_in_search(request):
     return SearchSection(key="awards", label="评选", order=40, models=(AwardIndexPage, CompetitionPage, EntryPage))
-
-
-DASHBOARD_ITEMS = 5  # the first few on the dashboard; the panel links to the whole list
 
 
 def _ago(moment, now):

@@ -179,8 +179,6 @@ def notices_in_search(request):
 
 # The admin dashboard: what waits for this user ---------------------------------------------------------------
 
-DASHBOARD_ITEMS = 5
-
 
 def _local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
@@ -195,7 +193,7 @@ def disclosures_dashboard_panels(request, panels):
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Revision, WorkflowState
 
-    from dangjian.dashboard import WorkItem, WorkListPanel
+    from dangjian.dashboard import DASHBOARD_ITEMS, WorkItem, WorkListPanel
     from members import roles
 
     from .models import DisclosureNoticePage

@@ -194,13 +194,13 @@ def roster_dashboard_panels(request, panels):
     """Roster imports previewed but not yet applied, and members on the roster without a login (two queries)."""
     from django.utils import timezone
 
-    from dangjian.dashboard import WorkItem, WorkListPanel
+    from dangjian.dashboard import DASHBOARD_ITEMS, WorkItem, WorkListPanel
 
     from .models import RosterImport
 
     if views.can_import(request.user):
         pending = RosterImport.objects.filter(status=RosterImport.Status.PENDING).order_by("-uploaded_at")
-        items = list(pending[:5])
+        items = list(pending[:DASHBOARD_ITEMS])
         if items:
             panels.append(
                 WorkListPanel(

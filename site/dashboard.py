@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 from wagtail.admin.ui.components import Component
 
+# How many of the waiting things a panel lists; it links to the whole list for the rest.
+DASHBOARD_ITEMS = 5
+
 
 @dataclass(frozen=True)
 class WorkItem:

@@ -10,7 +10,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from dangjian.dashboard import WorkItem, WorkListPanel
+from dangjian.dashboard import DASHBOARD_ITEMS, WorkItem, WorkListPanel
 from home.sections import (
     DEMO_CONTENT_HOOK,
     HOME_SECTIONS_HOOK,
@@ -231,8 +231,6 @@ def hours_overview_menu_item():
 
 
 # Dashboard: the staff's waiting work ---------------------------------------------------------------------------
-
-DASHBOARD_ITEMS = 5  # the first few on the dashboard; the panel links to the whole list
 
 
 def _waiting(created_at):
