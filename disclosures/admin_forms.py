@@ -6,7 +6,7 @@ from home.admin_forms import BasePageForm
 from members.models import Organization
 
 from .choices import Scope
-from .personal_data import scan_notice
+from .personal_data import scan_notice, scan_notice_page
 
 # Admin actions after which a notice is on its way to readers: the personal-data check must pass first.
 GATED_ACTIONS = ("action-publish", "action-submit")
@@ -19,8 +19,7 @@ def findings_for_revision(page):
     result = cache.get(key)
     if result is None:
         latest = page.get_latest_revision_as_object() if revision_id else page
-        documents = [attachment.document for attachment in latest.attachments.all()]
-        result = (latest.scope, *scan_notice(latest.title, latest.summary, latest.body, documents))
+        result = (latest.scope, *scan_notice_page(latest))
         cache.set(key, result, 3600)
     return result
 

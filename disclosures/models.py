@@ -372,8 +372,7 @@ class NoticeApprovalTask(AbstractGroupApprovalTask):
 def _public_notice_with_personal_data(page):
     if not isinstance(page, DisclosureNoticePage) or page.scope != Scope.PUBLIC:
         return False
-    from .personal_data import scan_notice
+    from .personal_data import scan_notice_page
 
-    documents = [attachment.document for attachment in page.attachments.all()]
-    findings, _ = scan_notice(page.title, page.summary, page.body, documents)
+    findings, _ = scan_notice_page(page)
     return bool(findings)

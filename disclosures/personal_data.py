@@ -151,6 +151,12 @@ def body_texts(body):
             yield f"正文第 {number} 段（图片说明）", f"{getattr(image, 'title', '')} {alt}"
 
 
+def scan_notice_page(notice):
+    """scan_notice() of a notice page as it stands (a revision's object, or the live page) with its attachments."""
+    documents = [attachment.document for attachment in notice.attachments.all()]
+    return scan_notice(notice.title, notice.summary, notice.body, documents)
+
+
 def scan_notice(title, summary, body, documents):
     """Findings in a notice's title, summary, body and attached documents; and the attachments that could not be read."""
     findings = find_personal_data(title or "", "标题") + find_personal_data(summary or "", "摘要")
