@@ -95,14 +95,17 @@ def check_document_scope(document, request):
     return TemplateResponse(request, "403.html", status=403)
 
 
-class CategoryChooseView(ContainsSearchMixin, snippet_chooser.ChooseView):
+class CategoryChooseMixin(ContainsSearchMixin):
     search_fields = ("name",)
     search_placeholder = "分类名称的一部分，如“党费”"
 
 
-class CategoryChooseResultsView(ContainsSearchMixin, snippet_chooser.ChooseResultsView):
-    search_fields = ("name",)
-    search_placeholder = CategoryChooseView.search_placeholder
+class CategoryChooseView(CategoryChooseMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class CategoryChooseResultsView(CategoryChooseMixin, snippet_chooser.ChooseResultsView):
+    pass
 
 
 class CategoryChooserViewSet(SnippetChooserViewSet):
