@@ -6,6 +6,11 @@ PARTY_CADRE = "党务干部"  # the editors
 REVIEWER = "审核人"
 APPROVER = "审批人"
 VOLUNTEER_MANAGER = "志愿服务管理员"
+# 等保 2.0 separation of duties: accounts and settings / security policy / the audit log (groups made by the
+# security app's migrations). The superuser is kept for emergencies, not for daily work.
+SYSTEM_ADMIN = "系统管理员"
+SECURITY_ADMIN = "安全管理员"
+AUDIT_ADMIN = "审计管理员"
 
 ALL = [MEMBER, BRANCH_SECRETARY, PARTY_CADRE, REVIEWER, APPROVER, VOLUNTEER_MANAGER]
 # Roles that work in the Wagtail admin.
