@@ -1,10 +1,13 @@
 import datetime
+import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.text import slugify
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -84,6 +87,9 @@ class DisclosureIndexPage(RoutablePageMixin, BasePage):
         from .views import export_year
 
         return export_year(request, self, year)
+
+
+TITLE_FREE_SLUG = re.compile(r"notice-[0-9a-f]{8}")
 
 
 class DisclosureNoticePage(BasePage):
@@ -191,6 +197,27 @@ class DisclosureNoticePage(BasePage):
             errors["validity_changed_on"] = "请填写修订或废止的日期。"
         if errors:
             raise ValidationError(errors)
+
+    def full_clean(self, *args, **kwargs):
+        self.keep_title_out_of_slug()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):  # the admin's draft save
+        self.keep_title_out_of_slug()
+        super().minimal_clean()
+
+    def keep_title_out_of_slug(self):
+        """An internal notice's title must not travel in its URL (logs, Referer headers, a forwarded link): its
+        slug becomes `notice-` and a random number where it came from the title (the admin fills it from the
+        title) or is empty. A slug the editor typed himself, in ASCII and unlike the title, is kept."""
+        if self.scope == Scope.PUBLIC:
+            return
+        slug = self.slug or ""
+        if slug and slug.isascii() and slug != slugify(self.title or "") and not slug.startswith("notice-"):
+            return
+        if not TITLE_FREE_SLUG.fullmatch(slug):
+            # 32 random bits: a clash among one index's notices is unlikely, and Wagtail's own check refuses it.
+            self.slug = f"notice-{secrets.token_hex(4)}"
 
     def with_content_json(self, content):
         # The index number and publication date are given at first publication, never taken from a draft.

@@ -156,6 +156,8 @@ def serve_notice(notice, request, serve, *args, **kwargs):
 def neighbours(notice, user):
     """(the previous, the next) notice in the same column that `user` may see; shared by every visitor who sees the
     same notices until the next publish."""
+    if notice.first_published_at is None:  # the preview of a notice never published: it has no place in the list
+        return None, None
 
     def find():
         visible = visible_notices(user).child_of(notice.get_parent()).defer_streamfields()
@@ -168,22 +170,26 @@ def neighbours(notice, user):
 
 def notice_context(notice, request):
     """What the notice page shows besides the notice: neighbours, replacement, feedback form."""
-    prefetch_related_objects([notice], *NOTICE_PAGE_PREFETCHES)  # nothing to do when the route preloaded them
+    saved = notice.pk is not None  # the preview of a notice being added is not saved yet
+    if saved:
+        prefetch_related_objects([notice], *NOTICE_PAGE_PREFETCHES)  # nothing to do when the route preloaded them
     previous_notice, next_notice = neighbours(notice, request.user)
     context = {
         "attachments": notice.attachments.all(),
         "previous_notice": previous_notice,
         "next_notice": next_notice,
         "replacement": None,
-        "feedback_form": FeedbackForm() if request.user.is_authenticated else None,
+        # Feedback is for published notices (a preview of a draft has nowhere to send it).
+        "feedback_form": FeedbackForm() if request.user.is_authenticated and saved and notice.live else None,
     }
     if notice.replaced_by_id:
         replacement = notice.replaced_by
         if replacement.live and can_see(request.user, replacement):
             context["replacement"] = replacement
     if request.user.is_authenticated:
-        context["my_feedback"] = NoticeFeedback.objects.filter(notice=notice, user=request.user)
-        context["read_report"] = bool(branches_led_by(request.user)) and not notice.is_public
+        feedback = NoticeFeedback.objects.filter(notice=notice, user=request.user) if saved else []
+        context["my_feedback"] = feedback
+        context["read_report"] = saved and bool(branches_led_by(request.user)) and not notice.is_public
     return context
 
 
