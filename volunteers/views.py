@@ -28,7 +28,7 @@ from .permissions import (
     is_volunteer_manager,
     may_see_hours_overview,
 )
-from .ratelimit import allow
+from .ratelimit import REGISTRATIONS, SERVICE_REQUESTS
 
 
 def _refused(request, error, back_url=""):
@@ -52,14 +52,17 @@ def register(request):
     if request.user.is_authenticated:
         return redirect("volunteers:profile")
     status = 200
+    refusal = ""
     if request.method == "POST":
         account_form = RegistrationForm(request.POST)
         profile_form = ProfileForm(request.POST)
         if request.POST.get("website"):
             return _refused(request, services.Refused("提交未被接受。", status=400))
-        if not allow(request, "register", per_address=10, site_wide=300):
-            return _refused(request, services.Refused("提交过于频繁，请一小时后再试。", status=429))
-        if account_form.is_valid() and profile_form.is_valid():
+        valid = account_form.is_valid() and profile_form.is_valid()
+        if valid and REGISTRATIONS.exceeded(request):
+            # Refused, with what was typed kept in the form (the passwords excepted, as Django never re-shows them).
+            refusal, status = "本网络注册过于频繁，请一小时后再试，或请本单位党务干部代为登记。", 429
+        elif valid:
             with transaction.atomic():
                 user = account_form.save(commit=False)
                 user.first_name = profile_form.cleaned_data["name"][:150]
@@ -67,16 +70,23 @@ def register(request):
                 profile = profile_form.save(commit=False)
                 profile.user = user
                 profile.save()
+            REGISTRATIONS.count(request)
             login(request, user, backend="members.auth.MemberModelBackend")
             messages.success(request, "注册成功，欢迎加入志愿者队伍！现在可以报名参加志愿服务了。")
             return redirect(_safe_next(request, reverse("me")))
-        status = 400
+        else:
+            status = 400
     else:
         account_form, profile_form = RegistrationForm(), ProfileForm()
     return render(
         request,
         "volunteers/register.html",
-        {"account_form": account_form, "profile_form": profile_form, "next": _safe_next(request, "")},
+        {
+            "account_form": account_form,
+            "profile_form": profile_form,
+            "next": _safe_next(request, ""),
+            "refusal": refusal,
+        },
         status=status,
     )
 
@@ -224,26 +234,27 @@ def service_request_form(request, page):
     """Served by ServiceRequestPage: the public asks for volunteers."""
     status = 200
     submitted = False
+    refusal = ""
     if request.method == "POST":
         form = ServiceRequestForm(request.POST)
         if form.is_spam():
             return _refused(request, services.Refused("提交未被接受。", status=400), page.url)
-        if not allow(request, "service-request", per_address=5, site_wide=100):
-            return _refused(
-                request, services.Refused("提交过于频繁，请稍后再试，或拨打服务热线。", status=429), page.url
-            )
-        if form.is_valid():
+        if not form.is_valid():
+            status = 400
+        elif SERVICE_REQUESTS.exceeded(request, form.cleaned_data["contact_phone"]):
+            # Refused with the text kept in the form: the visitor may send it later or read it out on the phone.
+            refusal, status = "提交过于频繁，请一小时后再试，或拨打服务热线。您填写的内容仍在下方。", 429
+        else:
             form.save()
+            SERVICE_REQUESTS.count(request, form.cleaned_data["contact_phone"])
             submitted = True
             form = None
-        else:
-            status = 400
     else:
         form = ServiceRequestForm()
     return render(
         request,
         page.get_template(request),
-        {"page": page, "self": page, "form": form, "submitted": submitted},
+        {"page": page, "self": page, "form": form, "submitted": submitted, "refusal": refusal},
         status=status,
     )
 

@@ -178,6 +178,9 @@ WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 # Separation of duties: the superuser is not a reviewer; the task's own group is told.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 
+# The reverse proxies whose X-Forwarded-For is believed (dangjian.http.client_address): nginx on the same server.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+
 # Accounts. Passwords need letters and digits; django-axes locks a username after repeated failures.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -76,25 +76,59 @@ def test_the_honeypot_catches_bots(client, request_page):
     assert not ServiceRequest.objects.exists()
 
 
-def test_service_requests_are_rate_limited_per_address(client, request_page):
-    for _ in range(5):
-        assert client.post(request_page.url, GOOD_REQUEST, REMOTE_ADDR="10.1.1.1").status_code == 200
-    response = client.post(request_page.url, GOOD_REQUEST, REMOTE_ADDR="10.1.1.1")
+def request_from(client, page, address, phone="13757598765", **extra):
+    return client.post(page.url, {**GOOD_REQUEST, "contact_phone": phone}, REMOTE_ADDR=address, **extra)
+
+
+def test_one_person_is_limited_and_keeps_what_he_typed(client, request_page):
+    for _ in range(3):
+        assert request_from(client, request_page, "10.1.1.1").status_code == 200
+    response = client.post(
+        request_page.url, {**GOOD_REQUEST, "description": "第四次：楼道灯也坏了。"}, REMOTE_ADDR="10.1.1.1"
+    )
     assert response.status_code == 429
-    assert "提交过于频繁" in response.content.decode()
-    assert ServiceRequest.objects.count() == 5
-    # Another address is not blocked.
-    assert client.post(request_page.url, GOOD_REQUEST, REMOTE_ADDR="10.1.1.2").status_code == 200
+    html = response.content.decode()
+    assert "提交过于频繁" in html
+    # Nothing typed is lost: the form comes back filled in.
+    assert "第四次：楼道灯也坏了。" in html and 'value="独居老人家中电路检修"' in html
+    assert ServiceRequest.objects.count() == 3
+
+
+def test_refused_and_invalid_attempts_do_not_count(client, request_page):
+    for _ in range(10):
+        assert client.post(request_page.url, {**GOOD_REQUEST, "contact_phone": "12345"}).status_code == 400
+    for _ in range(3):
+        assert request_from(client, request_page, "127.0.0.1").status_code == 200
+    assert ServiceRequest.objects.count() == 3
+
+
+def test_an_office_behind_one_address_is_not_shut_out_by_one_colleague(client, request_page):
+    for _ in range(3):
+        request_from(client, request_page, "10.1.1.1", phone="13700000001")
+    assert request_from(client, request_page, "10.1.1.1", phone="13700000001").status_code == 429
+    # A colleague behind the same NAT address, with his own phone number, still gets through.
+    assert request_from(client, request_page, "10.1.1.1", phone="13700000002").status_code == 200
+    # The address as a whole has a generous cap of its own.
+    for n in range(3, 31):
+        request_from(client, request_page, "10.1.1.1", phone=f"137000000{n:02d}")
+    assert ServiceRequest.objects.count() == 30
+    assert request_from(client, request_page, "10.1.1.1", phone="13700000099").status_code == 429
+    assert request_from(client, request_page, "10.1.1.2", phone="13700000099").status_code == 200
 
 
 def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(client, request_page):
-    for n in range(5):
+    for n in range(3):
         # A client forging the first entries gains nothing: the proxy's own entry comes last.
-        client.post(
-            request_page.url, GOOD_REQUEST, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 10.9.9.9"
-        )
-    response = client.post(request_page.url, GOOD_REQUEST, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9")
-    assert response.status_code == 429
+        request_from(client, request_page, "127.0.0.1", HTTP_X_FORWARDED_FOR=f"1.2.3.{n}, 10.9.9.9")
+    assert request_from(client, request_page, "127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.9").status_code == 429
+    assert request_from(client, request_page, "127.0.0.1", HTTP_X_FORWARDED_FOR="10.9.9.8").status_code == 200
+
+
+def test_a_client_that_is_not_our_proxy_cannot_choose_its_address(client, request_page):
+    for n in range(3):
+        request_from(client, request_page, "10.1.1.1", HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    # Sent straight to the server, X-Forwarded-For is ignored: the sender is still 10.1.1.1.
+    assert request_from(client, request_page, "10.1.1.1", HTTP_X_FORWARDED_FOR="10.9.9.50").status_code == 429
 
 
 def test_the_admin_queue_lists_requests_for_editors_with_masked_phones(client, request_page, editor_user, member_user):
@@ -180,6 +214,24 @@ def test_registering_an_existing_username_is_refused(client, index_page, make_us
     response = client.post("/volunteers/register/", REGISTRATION)
     assert response.status_code == 400
     assert "此用户名已被占用" in response.content.decode()
+
+
+def test_registrations_are_limited_per_address_with_the_form_kept(client, index_page):
+    from volunteers.ratelimit import REGISTRATIONS
+
+    for n in range(REGISTRATIONS.per_address):
+        data = {**REGISTRATION, "username": f"volunteer{n}", "phone": f"136057512{n:02d}"}
+        assert client.post("/volunteers/register/", data, REMOTE_ADDR="10.2.2.2").status_code == 302
+        client.logout()
+    response = client.post("/volunteers/register/", REGISTRATION, REMOTE_ADDR="10.2.2.2")
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "注册过于频繁" in html and 'value="lixiaowen"' in html and 'value="李晓雯"' in html
+    assert not get_user_model().objects.filter(username="lixiaowen").exists()
+    # Invalid attempts never counted: elsewhere, after ten mistakes, the registration goes through.
+    for _ in range(10):
+        client.post("/volunteers/register/", {**REGISTRATION, "phone": "x"}, REMOTE_ADDR="10.3.3.3")
+    assert client.post("/volunteers/register/", REGISTRATION, REMOTE_ADDR="10.3.3.3").status_code == 302
 
 
 def test_registration_honeypot(client, index_page):
