@@ -181,3 +181,18 @@ class PageTreeRulesTest(WagtailPageTestCase):
         response = self.client.post(f"/admin/pages/add/awards/competitionpage/{index.pk}/", nested_form_data(data))
         self.assertContains(response, "投票截止须晚于投票开始")
         self.assertFalse(CompetitionPage.objects.filter(slug="daozhi").exists())
+
+
+def test_results_export_stores_a_hostile_entry_title_as_text(
+    client, make_competition, make_entry, org_tree, editor_user
+):
+    from tests.xlsx import HOSTILE_NAME, cell_values, formula_cells
+
+    competition = make_competition("awaiting")
+    make_entry(competition, org_tree["health_branch"], HOSTILE_NAME)
+    client.force_login(editor_user)
+    url = f"/admin/awards/competitions/{competition.pk}/"
+    assert client.post(url, {"note": "同意公示结果", "confirm": "on"}).status_code == 302
+    content = client.get(f"{url}export/").content
+    assert formula_cells(content) == []
+    assert HOSTILE_NAME in cell_values(content)

@@ -373,3 +373,14 @@ def test_shared_index_count_follows_scope_and_publishing(client, make_notice, or
     assert count(member) == 3 and count(client) == 1
     make_notice("关于开展主题党日活动的通知")
     assert count(member) == 4 and count(client) == 2
+
+
+@pytest.mark.django_db
+def test_archive_export_stores_a_hostile_title_as_text(client, editor_user, make_notice, disclosure_index):
+    from tests.xlsx import HOSTILE_NAME, cell_values, formula_cells
+
+    notice = make_notice(HOSTILE_NAME)
+    client.force_login(editor_user)
+    content = client.get(f"{disclosure_index.url}export/{notice.published_on.year}/").content
+    assert formula_cells(content) == []
+    assert HOSTILE_NAME in cell_values(content)

@@ -188,3 +188,16 @@ def test_no_public_ranking_anywhere(client, learning, member, home_page):
     for url in ("/", "/learning/", "/learning/dangzhang/"):
         html = client.get(url).content.decode()
         assert "张丽华" not in html and "排名" not in html and "打卡" not in html
+
+
+def test_ledger_exports_store_a_hostile_name_as_text(client, learning, org_tree, member, secretary_user, editor_user):
+    from tests.xlsx import HOSTILE_NAME, cell_values, formula_cells
+
+    add_records(member, 1, learning["year"])
+    Member.objects.filter(pk=member.pk).update(name=HOSTILE_NAME)
+    client.force_login(secretary_user)
+    branch_export = client.get(f"/learning/report/{org_tree['finance_branch'].pk}/export/").content
+    client.force_login(editor_user)
+    county_export = client.get("/learning/report/all/export/").content
+    assert formula_cells(branch_export) == [] and formula_cells(county_export) == []
+    assert HOSTILE_NAME in cell_values(branch_export)

@@ -266,3 +266,13 @@ def test_the_dashboard_shows_a_pending_import_and_members_without_a_login(
     client.force_login(make_user("reviewer", roles.REVIEWER))
     html = client.get("/admin/").content.decode()
     assert "待确认的名册导入" not in html and "尚未开通登录账号" not in html
+
+
+def test_export_stores_a_hostile_name_as_text(client, editor_user, register):
+    from tests.xlsx import HOSTILE_NAME, cell_values, formula_cells
+
+    Member.objects.filter(pk=register["li"].pk).update(name=HOSTILE_NAME, party_post="@SUM(1+1)")
+    client.force_login(editor_user)
+    content = client.get(reverse("members_roster:export")).content
+    assert formula_cells(content) == []
+    assert {HOSTILE_NAME, "@SUM(1+1)"} <= cell_values(content)
