@@ -1,13 +1,13 @@
 """Smoke test of the production set-up: `settings.production` on a real PostgreSQL and Redis, served by gunicorn
 with gunicorn.conf.py, behind what nginx would send (X-Forwarded-Proto: https).
 
-It runs in the PostgreSQL pass of `make test` (DATABASE_URL is a PostgreSQL URL there, and the Makefile starts
-Redis); on SQLite it is skipped. It builds its own database next to the test database and drops it afterwards.
+It runs in the PostgreSQL pass of `make test` (DATABASE_URL is a PostgreSQL URL there); on SQLite it is skipped. It
+builds its own database next to the test database and drops it afterwards, and runs its own redis-server on a spare
+port (tests/site/conftest.py), which it stops to prove that the site keeps serving without Redis.
 """
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,9 +20,10 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
+from .conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/0")
 HOST = "djw.example.gov.cn"
 
 pytestmark = pytest.mark.skipif(
@@ -31,25 +32,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _redis_is_up():
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        return False
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
-    if not _redis_is_up():
-        pytest.fail(f"Redis 未运行（{REDIS_URL}）：make test 会启动 Debian 的 redis-server")
+def production(tmp_path_factory, redis_server):
     import psycopg
 
     config = dj_database_url.parse(DATABASE_URL)
@@ -58,16 +42,18 @@ def production(tmp_path_factory):
     with psycopg.connect(dbname="postgres", autocommit=True, **admin) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     static_root = tmp_path_factory.mktemp("static")
-    port = _free_port()
+    port = free_port()
     environment = {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", "/tmp"),
         "LANG": "C.UTF-8",
+        # A worktree's copy of the project first (as its tests import it), else the installed one.
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         "DJANGO_SETTINGS_MODULE": "dangjian.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": DATABASE_URL.split("?")[0].rsplit("/", 1)[0] + f"/{name}",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_server.url,
         "CACHE_KEY_PREFIX": f"smoke-{secrets.token_hex(4)}",
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
@@ -102,7 +88,7 @@ def production(tmp_path_factory):
                 break  # it answers (a redirect to HTTPS, or 400 for the host)
             except OSError:
                 time.sleep(0.2)
-        yield {"base": base, "manage": manage, "static_root": static_root}
+        yield {"base": base, "manage": manage, "static_root": static_root, "redis": redis_server}
     finally:
         if server is not None:
             server.terminate()
@@ -132,6 +118,34 @@ def fetch(base, path, https=True, cookie=None):
             return response.status, response.headers, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode("utf-8", "replace")
+
+
+def log_in(base, username, password):
+    """Log in through the login form as a browser would; the session cookie ("sessionid=…")."""
+    status, headers, html = fetch(base, "/accounts/login/")
+    assert status == 200, html
+    csrf_cookie = next(part.split(";")[0] for part in headers.get_all("Set-Cookie") if part.startswith("csrftoken="))
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    body = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    request = urllib.request.Request(
+        base + "/accounts/login/",
+        data=body.encode(),
+        headers={
+            "Host": HOST,
+            "X-Forwarded-Proto": "https",
+            "Cookie": csrf_cookie,
+            "Referer": f"https://{HOST}/accounts/login/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
+        raise AssertionError("the login did not redirect")
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 302, answer.read().decode("utf-8", "replace")
+        return next(
+            part.split(";")[0] for part in answer.headers.get_all("Set-Cookie") if part.startswith("sessionid=")
+        )
 
 
 def test_check_deploy_passes_on_postgresql_and_redis(production):
@@ -181,30 +195,8 @@ def test_a_member_logs_in_and_his_session_holds_across_workers(production):
         "from django.contrib.auth import get_user_model;"
         "get_user_model().objects.create_user('smoke', password='Smoke-2026-login')",
     )
+    session_cookie = log_in(production["base"], "smoke", "Smoke-2026-login")
     base = production["base"]
-    status, headers, html = fetch(base, "/accounts/login/")
-    csrf_cookie = next(part.split(";")[0] for part in headers.get_all("Set-Cookie") if part.startswith("csrftoken="))
-    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    body = urllib.parse.urlencode({"username": "smoke", "password": "Smoke-2026-login", "csrfmiddlewaretoken": token})
-    request = urllib.request.Request(
-        base + "/accounts/login/",
-        data=body.encode(),
-        headers={
-            "Host": HOST,
-            "X-Forwarded-Proto": "https",
-            "Cookie": csrf_cookie,
-            "Referer": f"https://{HOST}/accounts/login/",
-            "Content-Type": "application/x-www-form-urlencoded",
-        },
-    )
-    try:
-        urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
-        raise AssertionError("the login did not redirect")
-    except urllib.error.HTTPError as answer:
-        assert answer.code == 302, answer.read().decode("utf-8", "replace")
-        session_cookie = next(
-            part.split(";")[0] for part in answer.headers.get_all("Set-Cookie") if part.startswith("sessionid=")
-        )
     # Several requests, so both workers read the session.
     for _ in range(4):
         status, headers, html = fetch(base, "/me/", cookie=session_cookie)
@@ -248,3 +240,45 @@ def test_scheduled_notices_go_live_by_the_timers_command(production):
     production["manage"]("publish_scheduled")
     status, _, html = fetch(production["base"], "/dwgk/dues-q4/")
     assert status == 200 and "第四季度党费收缴情况公示" in html and "SMOKE-" in html
+
+
+ENSURE_DISCLOSURE_INDEX = """
+from wagtail.models import Site
+from disclosures.models import DisclosureIndexPage
+if not DisclosureIndexPage.objects.filter(slug="dwgk").exists():
+    home = Site.objects.get(is_default_site=True).root_page
+    index = DisclosureIndexPage(title="党务公开", slug="dwgk")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_user("outage", password="Outage-2026-login")
+"""
+
+
+def test_the_site_keeps_serving_while_redis_is_down_and_after_it_is_back(production):
+    production["manage"]("shell", "--no-imports", "-c", ENSURE_DISCLOSURE_INDEX)
+    base, redis_server = production["base"], production["redis"]
+    assert fetch(base, "/")[0] == 200
+    redis_server.stop()
+    try:
+        # Every worker, anonymous and logged in: pages are built uncached, sessions come from PostgreSQL.
+        for _ in range(2):
+            for path in ("/", "/dwgk/", "/search/?q=%E5%85%9A%E8%B4%B9", "/volunteers/register/", "/accounts/login/"):
+                status, headers, html = fetch(base, path)
+                assert status == 200, (path, html[-2000:])
+                assert headers.get("X-Page-Cache") != "hit"
+        started = time.monotonic()
+        session_cookie = log_in(base, "outage", "Outage-2026-login")
+        for _ in range(4):
+            status, _, html = fetch(base, "/me/", cookie=session_cookie)
+            assert status == 200 and "退出" in html
+        assert time.monotonic() - started < 10  # no request waits for Redis's timeouts
+    finally:
+        redis_server.start()
+    time.sleep(6)  # the workers' retry delay (dangjian.cache.DEFAULT_RETRY_AFTER)
+    # The session opened during the outage holds with Redis back, on every worker; pages are cached again.
+    for _ in range(4):
+        status, _, html = fetch(base, "/me/", cookie=session_cookie)
+        assert status == 200 and "退出" in html
+    fetch(base, "/")
+    assert "hit" in [fetch(base, "/")[1].get("X-Page-Cache") for _ in range(4)]

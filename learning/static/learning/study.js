@@ -38,7 +38,7 @@
   function show(data) {
     if (data.error) { noteEl.textContent = data.error; return; }
     secondsEl.textContent = studyTime(data.seconds);
-    bar.style.width = data.percent + "%";
+    bar.setAttribute("width", data.percent);  // an SVG rect in a 100-wide box (includes/study.html)
     progressbar.setAttribute("aria-valuenow", data.percent);
     noteEl.textContent = "最近一次计时：" + data.message;
     if (data.completed) {
