@@ -1,7 +1,7 @@
 """Who may see which notice. Every way in (page, index, home, search, feed, sitemap, attachments, /me/) asks here."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from wagtail.documents import get_document_model
 
@@ -85,17 +85,18 @@ def pages_showing_files(user):
 
 
 def _used_on(model, pages):
-    """A condition on `model` (documents, images): referenced by one of `pages` (Wagtail's reference index)."""
+    """A condition on `model` (documents, images): referenced by one of `pages` (Wagtail's reference index).
+
+    An `IN` on the primary key, not an `EXISTS`: the admin's chooser searches pass the queryset to the search
+    backend, which reads its conditions and knows no `EXISTS`."""
     from wagtail.models import Page, ReferenceIndex
 
-    return Exists(
-        ReferenceIndex.objects.filter(
-            to_content_type=ReferenceIndex._get_base_content_type(model),
-            to_object_id=_as_text(OuterRef("pk")),
-            base_content_type=ContentType.objects.get_for_model(Page),
-            object_id__in=pages.annotate(key=_as_text("pk")).values("key"),
-        )
+    references = ReferenceIndex.objects.filter(
+        to_content_type=ReferenceIndex._get_base_content_type(model),
+        base_content_type=ContentType.objects.get_for_model(Page),
+        object_id__in=pages.annotate(key=_as_text("pk")).values("key"),
     )
+    return Q(pk__in=references.annotate(target=Cast("to_object_id", BigIntegerField())).values("target"))
 
 
 def _may_upload(user, model):
@@ -114,8 +115,9 @@ def file_visibility_filter(user, model):
     condition = _used_on(model, pages)
     if issubclass(model, get_document_model()):
         # An attachment counts even before the reference index has caught up with the page.
-        condition |= Exists(NoticeAttachment.objects.filter(document=OuterRef("pk"), page__in=pages.values("pk")))
-    return Q(condition)
+        attachments = NoticeAttachment.objects.filter(page__in=pages.values("pk"))
+        condition |= Q(pk__in=attachments.values("document_id"))
+    return condition
 
 
 def visible_files(user, queryset):
