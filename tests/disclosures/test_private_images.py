@@ -146,3 +146,21 @@ def test_private_paths_keep_the_column_length():
     assert path.startswith("private/original_images/") and len(path) <= 100 and path.endswith(".png")
     back = storage_path(path, private=False)
     assert back.startswith("original_images/") and not is_private_path(back)
+
+
+@pytest.mark.django_db
+def test_deleting_the_public_page_that_shared_it_makes_it_private(
+    make_notice, photo, django_capture_on_commit_callbacks
+):
+    internal = make_notice("关于整改情况的内部通报", scope=Scope.ALL_MEMBERS)
+    internal.body = [image_block(photo)]
+    internal.save_revision().publish()
+    public = make_notice("关于公布整改结果的公告")
+    public.body = [image_block(photo)]
+    public.save_revision().publish()
+    photo.refresh_from_db()
+    assert not photo.is_private
+    with django_capture_on_commit_callbacks(execute=True):
+        public.delete()
+    photo.refresh_from_db()
+    assert photo.is_private and is_private_path(photo.file.name)
