@@ -32,6 +32,9 @@ def test_a_private_image_is_served_to_nobody_when_no_section_says_who_may_see_it
 def test_a_public_image_keeps_its_public_address(client, photo):
     rendition = photo.get_rendition("max-165x165")
     assert rendition.url.startswith("/media/images/")
+    name = rendition.file.name.rsplit("/", 1)[-1]
+    response = client.get(f"/private-images/{rendition.pk}/{name}")
+    assert response.status_code == 302 and response["Location"] == rendition.url
     photo.set_private(True)
     private_url = photo.get_rendition("max-165x165").url
     photo.set_private(False)
