@@ -9,6 +9,7 @@ from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.documents.views.chooser import viewset as document_chooser
 from wagtail.images import get_image_model
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
@@ -240,16 +241,25 @@ def guarded_file_choosers():
     ]
 
 
-class VisibleImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
-    """The admin's image API (the rich text editor's image listing) lists what the chooser lists."""
+class VisibleFilesMixin:
+    """The admin's image and document API lists (any admin user may call them) list what the choosers list."""
 
     def get_queryset(self):
         return visible_files(self.request.user, super().get_queryset())
 
 
-@hooks.register("construct_admin_api", order=10)  # after Wagtail's images app registered its endpoint
-def images_api_by_visibility(router):
+class VisibleImagesAdminAPIViewSet(VisibleFilesMixin, ImagesAdminAPIViewSet):
+    pass
+
+
+class VisibleDocumentsAdminAPIViewSet(VisibleFilesMixin, DocumentsAdminAPIViewSet):
+    pass
+
+
+@hooks.register("construct_admin_api", order=10)  # after Wagtail's images and documents apps registered theirs
+def files_api_by_visibility(router):
     router.register_endpoint("images", VisibleImagesAdminAPIViewSet)
+    router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)
 
 
 class CategoryChooseMixin(ContainsSearchMixin):

@@ -92,6 +92,7 @@ def list_screens(content):
         "/admin/images/chooser/",
         "/admin/images/chooser/results/?q=整改",
         "/admin/api/main/images/",
+        "/admin/api/main/documents/",
         "/admin/snippets/choose/disclosures/noticefeedback/",
         "/admin/snippets/choose/disclosures/noticefeedback/results/?q=整改",
     ]
@@ -106,6 +107,8 @@ def item_screens(content):
         f"/admin/images/chooser/chosen/{content['internal_image'].pk}/",
         f"/admin/images/chooser/chosen-multiple/?id={content['internal_image'].pk}",
         f"/admin/images/chooser/{content['internal_image'].pk}/select_format/",
+        f"/admin/api/main/images/{content['internal_image'].pk}/",
+        f"/admin/api/main/documents/{content['internal_document'].pk}/",
         f"/admin/snippets/choose/disclosures/noticefeedback/chosen/{content['feedback'].pk}/",
     ]
 
@@ -135,6 +138,7 @@ def test_an_admin_user_of_no_scope_still_chooses_public_items(client, make_user,
     assert PUBLIC_DOCUMENT in shown(client.get("/admin/documents/chooser/"))
     assert PUBLIC_IMAGE in shown(client.get("/admin/images/chooser/"))
     assert PUBLIC_IMAGE in shown(client.get("/admin/api/main/images/"))
+    assert PUBLIC_DOCUMENT in shown(client.get("/admin/api/main/documents/"))
     assert PUBLIC_TITLE in shown(client.get("/admin/snippets/choose/disclosures/noticefeedback/"))
     assert client.get(f"/admin/documents/chooser/chosen/{content['public_document'].pk}/").status_code == 200
     assert client.get(f"/admin/images/chooser/chosen/{content['public_image'].pk}/").status_code == 200
@@ -164,6 +168,7 @@ def test_staff_see_every_notice_document_and_image(client, make_user, content, r
     assert INTERNAL_DOCUMENT in documents and INTERNAL_FILE in documents
     assert INTERNAL_IMAGE in shown(client.get("/admin/images/chooser/"))
     assert INTERNAL_IMAGE in shown(client.get("/admin/api/main/images/"))
+    assert INTERNAL_DOCUMENT in shown(client.get("/admin/api/main/documents/"))
     assert INTERNAL_TITLE in shown(client.get("/admin/snippets/choose/disclosures/noticefeedback/"))
     for url in item_screens(content):
         assert client.get(url).status_code == 200, url
