@@ -1,15 +1,28 @@
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.documents import get_document_model
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.documents.views.chooser import viewset as document_chooser
+from wagtail.images import get_image_model
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.images.views.chooser import viewset as image_chooser
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from home.cache import shared_value
+from home.media import BEFORE_SERVE_PRIVATE_IMAGE_HOOK, update_image_privacy
 from home.sections import (
     DEMO_CONTENT_HOOK,
     HOME_SECTIONS_HOOK,
@@ -24,7 +37,17 @@ from members.choosers import ContainsSearchMixin
 
 from .models import DisclosureIndexPage, NoticeCategory, NoticeFeedback, NoticeRead
 from .reads import branches_led_by
-from .visibility import document_visible, visibility_key, visible_notices
+from .visibility import (
+    document_visible,
+    hidden_notices,
+    image_visible,
+    private_image_ids,
+    sees_everything,
+    visibility_filter,
+    visibility_key,
+    visible_files,
+    visible_notices,
+)
 
 HOME_ITEMS = 6
 ME_ITEMS = 8
@@ -86,13 +109,157 @@ def internal_notices_on_me(request):
     )
 
 
-@hooks.register("before_serve_document")
-def check_document_scope(document, request):
-    if document_visible(request.user, document):
-        return None
+def _refuse(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return TemplateResponse(request, "403.html", status=403)
+
+
+@hooks.register("before_serve_document")
+def check_document_scope(document, request):
+    return None if document_visible(request.user, document) else _refuse(request)
+
+
+@hooks.register(BEFORE_SERVE_PRIVATE_IMAGE_HOOK)
+def check_image_scope(image, request):
+    return None if image_visible(request.user, image) else _refuse(request)
+
+
+# Private images: which images are private is this section's rule (a notice's scope); home keeps their files off the
+# public paths. Recomputed whenever what the public may see changes: a page published (a notice's scope changes only
+# so), unpublished, moved or deleted. Each refresh is a few queries over the reference index, at publish time.
+
+
+def refresh_image_privacy():
+    update_image_privacy(private_image_ids())
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def image_privacy_on_publish(sender, instance, **kwargs):
+    refresh_image_privacy()
+
+
+@receiver(post_page_move)
+def image_privacy_on_move(sender, instance, **kwargs):
+    refresh_image_privacy()
+
+
+@receiver(post_delete, sender=Page)
+def image_privacy_on_delete(sender, instance, **kwargs):
+    # The base row goes last: by then Wagtail has dropped the page's references. After the whole delete commits.
+    transaction.on_commit(refresh_image_privacy)
+
+
+# The admin sees only what its user may see (one rule: visibility.py) -------------------------------------------
+# The staff roles (党务干部, 审核人, 审批人, superusers) see everything; any other admin user (志愿服务管理员, 评审专家)
+# sees in choosers and listings only the notices, documents and images he may see on the site.
+
+
+def _without_hidden_notices(pages, request):
+    hidden = hidden_notices(request.user)
+    return pages if hidden is None else pages.exclude(pk__in=hidden.values("pk"))
+
+
+@hooks.register("construct_page_chooser_queryset")
+def page_chooser_by_visibility(pages, request):
+    parent_id = (request.resolver_match.kwargs if request.resolver_match else {}).get("parent_page_id")
+    hidden = hidden_notices(request.user)
+    if parent_id is not None and hidden is not None and hidden.filter(pk=parent_id).exists():
+        raise Http404  # a chooser opened at a notice he may not see would show its title
+    return _without_hidden_notices(pages, request)
+
+
+@hooks.register("construct_explorer_page_queryset")
+def explorer_by_visibility(parent_page, pages, request):
+    return _without_hidden_notices(pages, request)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def document_chooser_by_visibility(documents, request):
+    return visible_files(request.user, documents)
+
+
+@hooks.register("construct_image_chooser_queryset")
+def image_chooser_by_visibility(images, request):
+    return visible_files(request.user, images)
+
+
+def _guard_files(model, view, ids_from):
+    """Wagtail's chooser views that answer for given ids (title, file name, preview) have no queryset hook: they
+    answer 404 for a file this user may not see, as if it did not exist."""
+
+    def guarded(request, *args, **kwargs):
+        ids = ids_from(request, kwargs)
+        if not all(str(pk).isdigit() for pk in ids):
+            raise Http404
+        ids = {int(pk) for pk in ids}
+        if visible_files(request.user, model.objects.filter(pk__in=ids)).count() != len(ids):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _chosen_id(request, kwargs):
+    return [kwargs.get("pk", kwargs.get("image_id"))]
+
+
+def _chosen_ids(request, kwargs):
+    return request.GET.getlist("id")
+
+
+@hooks.register("register_admin_urls", order=-10)  # before Wagtail's own patterns for the same paths
+def guarded_file_choosers():
+    Document, Image = get_document_model(), get_image_model()
+    return [
+        path(
+            "documents/chooser/chosen/<str:pk>/",
+            _guard_files(Document, document_chooser.chosen_view, _chosen_id),
+            name="disclosures_guarded_document_chosen",
+        ),
+        path(
+            "documents/chooser/chosen-multiple/",
+            _guard_files(Document, document_chooser.chosen_multiple_view, _chosen_ids),
+            name="disclosures_guarded_document_chosen_multiple",
+        ),
+        path(
+            "images/chooser/chosen/<str:pk>/",
+            _guard_files(Image, image_chooser.chosen_view, _chosen_id),
+            name="disclosures_guarded_image_chosen",
+        ),
+        path(
+            "images/chooser/chosen-multiple/",
+            _guard_files(Image, image_chooser.chosen_multiple_view, _chosen_ids),
+            name="disclosures_guarded_image_chosen_multiple",
+        ),
+        path(
+            "images/chooser/<int:image_id>/select_format/",
+            _guard_files(Image, image_chooser.select_format_view, _chosen_id),
+            name="disclosures_guarded_image_select_format",
+        ),
+    ]
+
+
+class VisibleFilesMixin:
+    """The admin's image and document API lists (any admin user may call them) list what the choosers list."""
+
+    def get_queryset(self):
+        return visible_files(self.request.user, super().get_queryset())
+
+
+class VisibleImagesAdminAPIViewSet(VisibleFilesMixin, ImagesAdminAPIViewSet):
+    pass
+
+
+class VisibleDocumentsAdminAPIViewSet(VisibleFilesMixin, DocumentsAdminAPIViewSet):
+    pass
+
+
+@hooks.register("construct_admin_api", order=10)  # after Wagtail's images and documents apps registered theirs
+def files_api_by_visibility(router):
+    router.register_endpoint("images", VisibleImagesAdminAPIViewSet)
+    router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)
 
 
 class CategoryChooseMixin(ContainsSearchMixin):
@@ -127,6 +294,49 @@ class NoticeCategoryViewSet(SnippetViewSet):
 register_snippet(NoticeCategoryViewSet)
 
 
+def visible_feedback(user, queryset):
+    """Feedback on notices this admin user may see (its string is the notice's title)."""
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(notice__in=visible_notices(user).order_by().values("pk"))
+
+
+class FeedbackChooseMixin:
+    def get_object_list(self):
+        return visible_feedback(self.request.user, super().get_object_list())
+
+
+class FeedbackChooseView(FeedbackChooseMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class FeedbackChooseResultsView(FeedbackChooseMixin, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class FeedbackChosenView(snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        if not str(pk).isdigit():
+            raise Http404
+        feedback = visible_feedback(self.request.user, NoticeFeedback.objects.filter(pk=pk)).first()
+        if feedback is None:
+            raise Http404
+        return feedback
+
+
+class FeedbackChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        pks = [pk for pk in pks if str(pk).isdigit()]
+        return visible_feedback(self.request.user, NoticeFeedback.objects.filter(pk__in=pks))
+
+
+class FeedbackChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = FeedbackChooseView
+    choose_results_view_class = FeedbackChooseResultsView
+    chosen_view_class = FeedbackChosenView
+    chosen_multiple_view_class = FeedbackChosenMultipleView
+
+
 class FeedbackViewSet(SnippetViewSet):
     model = NoticeFeedback
     icon = "comment"
@@ -145,8 +355,10 @@ class FeedbackViewSet(SnippetViewSet):
     search_backend_name = None
     inspect_view_enabled = True
 
+    chooser_viewset_class = FeedbackChooserViewSet
+
     def get_queryset(self, request):
-        return NoticeFeedback.objects.select_related("notice", "user")
+        return visible_feedback(request.user, NoticeFeedback.objects.select_related("notice", "user"))
 
 
 register_snippet(FeedbackViewSet)
@@ -169,7 +381,6 @@ def disclosures_demo(home, seed, stdout):
 def notices_in_search(request):
     # Internal notices outside the visitor's scope never appear in results, not even by title.
     from .models import DisclosureNoticePage
-    from .visibility import visibility_filter
 
     return SearchSection(
         key="disclosures",

@@ -18,6 +18,7 @@ accounts_urls = [
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("private-images/", include("home.media_urls")),  # images of internal notices, through a checked view
     path("accounts/", include(accounts_urls)),
     path("me/", home_views.me, name="me"),
     path("messages/", include("messaging.urls")),
