@@ -5,6 +5,7 @@ unpublished; home keeps their files under the storage's private folder, which th
 renditions' addresses lead to /private-images/, which asks the same rule as documents.
 """
 
+import io
 import re
 
 import pytest
@@ -164,3 +165,20 @@ def test_deleting_the_public_page_that_shared_it_makes_it_private(
         public.delete()
     photo.refresh_from_db()
     assert photo.is_private and is_private_path(photo.file.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refresh_command_makes_an_existing_site_s_internal_images_private(internal_notice, photo):
+    from django.core.management import call_command
+
+    from home.media import update_image_privacy
+
+    # As on a site upgraded from before private images: the flag was never set and the file is public.
+    update_image_privacy(set())
+    photo.refresh_from_db()
+    assert not photo.is_private and not is_private_path(photo.file.name)
+    output = io.StringIO()
+    call_command("refresh_image_privacy", stdout=output)
+    photo.refresh_from_db()
+    assert photo.is_private and is_private_path(photo.file.name)
+    assert "受保护的图片：1 张" in output.getvalue()
