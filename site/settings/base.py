@@ -131,6 +131,7 @@ PAGE_CACHE_EXCLUDED_PATHS = [
     "/me/",
     "/messages/",
     "/documents/",
+    "/private-images/",
     "/display-mode/",
     "/django-admin/",
 ]
