@@ -3,6 +3,7 @@ over the security and audit powers. Only a superuser (kept for emergencies) may 
 审计管理员, take him out, make a superuser, or edit such accounts; every change is an audit event either way."""
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 
 from members import roles
@@ -55,3 +56,22 @@ def check_user_bulk_action(request, action_type, objects, action):
     if role is not None and role.name in PROTECTED_ROLES:
         return refusal(request, f"只有超级用户可以把账号加入{'、'.join(PROTECTED_ROLES)}。")
     return None
+
+
+# The three separated roles themselves (their names and permissions) are the superuser's to change: a 系统管理员,
+# who edits other groups in Wagtail's group editor, could otherwise widen his own role or empty the auditor's.
+SEPARATED_ROLES = (roles.SYSTEM_ADMIN, *PROTECTED_ROLES)
+
+
+def refuse_change_of_separated_role(group_names):
+    """Raise PermissionDenied if the request being served is a non-superuser's and touches a separated role. Code
+    run outside a request (migrations, commands) is not stopped: it is recorded in the audit log."""
+    from .audit import current_request
+
+    request = current_request()
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return
+    touched = sorted(set(group_names) & set(SEPARATED_ROLES))
+    if touched:
+        raise PermissionDenied(f"角色“{'、'.join(touched)}”及其权限只有超级用户可以修改。")

@@ -4,7 +4,7 @@ of a user's roles, of his account flags and of a role's permissions, whoever mak
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model, user_logged_in, user_logged_out, user_login_failed
 from django.contrib.auth.models import Group, Permission
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from wagtail.models import GroupCollectionPermission, GroupPagePermission
 
@@ -12,6 +12,7 @@ from members import roster
 from members.models import RosterImport
 
 from .audit import Kind, record
+from .separation import refuse_change_of_separated_role
 
 User = get_user_model()
 AUDITED_FLAGS = {"is_superuser": "超级用户", "is_staff": "工作人员", "is_active": "启用"}
@@ -98,7 +99,9 @@ def _object_permission(instance, place):
 
 @receiver(post_save, sender=GroupPagePermission)
 @receiver(post_save, sender=GroupCollectionPermission)
-def _object_permission_added(sender, instance, created, **kwargs):
+def _object_permission_added(sender, instance, created, raw=False, **kwargs):
+    if raw:  # loading fixtures: nobody grants anything
+        return
     place = "page" if sender is GroupPagePermission else "collection"
     record(Kind.GROUP_PERMISSIONS_CHANGED, target=instance.group.name, added=[], **_object_permission(instance, place))
 
@@ -112,6 +115,56 @@ def _object_permission_removed(sender, instance, **kwargs):
     )
 
 
+# The separated roles are guarded before anything is written (security.separation).
+
+
+@receiver(pre_save, sender=Group)
+@receiver(pre_delete, sender=Group)
+def _guard_separated_role(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        stored = Group.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        refuse_change_of_separated_role([instance.name, stored or ""])
+        instance._security_stored_name = stored
+
+
+@receiver(post_save, sender=Group)
+def _group_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    stored = getattr(instance, "_security_stored_name", None)
+    if created:
+        record(Kind.GROUP_PERMISSIONS_CHANGED, target=instance.name, changes=["新建角色"])
+    elif stored and stored != instance.name:
+        record(Kind.GROUP_PERMISSIONS_CHANGED, target=instance.name, changes=[f"角色改名：{stored} → {instance.name}"])
+
+
+@receiver(post_delete, sender=Group)
+def _group_deleted(sender, instance, **kwargs):
+    record(Kind.GROUP_PERMISSIONS_CHANGED, target=instance.name, changes=["删除角色"])
+
+
+@receiver(m2m_changed, sender=Group.permissions.through)
+def _guard_separated_role_permissions(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if reverse:
+        names = Group.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True)
+        if action == "pre_clear":
+            names = instance.group_set.values_list("name", flat=True)
+    else:
+        names = [instance.name]
+    refuse_change_of_separated_role(names)
+
+
+@receiver(pre_save, sender=GroupPagePermission)
+@receiver(pre_save, sender=GroupCollectionPermission)
+@receiver(pre_delete, sender=GroupPagePermission)
+@receiver(pre_delete, sender=GroupCollectionPermission)
+def _guard_separated_role_object_permissions(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refuse_change_of_separated_role([instance.group.name])
+
+
 # --- account flags ----------------------------------------------------------------------------------------------
 
 
@@ -122,7 +175,9 @@ def _remember_flags(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=User)
-def _flags_changed(sender, instance, created, update_fields=None, **kwargs):
+def _flags_changed(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
     before = getattr(instance, "_security_flags", {})
     changes = []
     for name, label in AUDITED_FLAGS.items():
@@ -152,7 +207,9 @@ def _remember_roster_status(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=RosterImport)
-def _roster_applied(sender, instance, created, **kwargs):
+def _roster_applied(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
     # Whichever way it was confirmed (the admin's 确认导入 or `manage.py import_roster --apply`).
     applied = instance.status == RosterImport.Status.APPLIED
     if applied and getattr(instance, "_security_status", None) != RosterImport.Status.APPLIED:

@@ -66,7 +66,7 @@ class SecurityEventViewSet(ModelViewSet):
     list_display = [
         Column("time", label="时间", accessor=_local_time, sort_key="time"),
         Column("kind", label="事件类型", accessor="get_kind_display", sort_key="kind"),
-        Column("username", label="用户名", sort_key="username"),
+        Column("username", label="用户名", accessor=lambda event: event.username or "（系统）", sort_key="username"),
         Column("address", label="客户端地址"),
         Column("summary", label="摘要"),
         Column("detail_text", label="详情"),

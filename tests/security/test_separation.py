@@ -1,5 +1,6 @@
 """Separation of duties: what each of the three roles may do, and what a 系统管理员 cannot give himself."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -109,3 +110,39 @@ def test_a_superuser_may_appoint_the_auditor_and_it_is_on_the_record(client, mak
     assert response.status_code == 302 and person.groups.filter(name=roles.AUDIT_ADMIN).exists()
     event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.GROUPS_CHANGED).latest("pk")
     assert (event.user, event.target, event.detail) == (root, "jianchayuan", {"added": [roles.AUDIT_ADMIN]})
+
+
+def _group_form(client, url):
+    """What Wagtail's group editor posts unchanged: its inputs (management forms included) and checked boxes."""
+    html = client.get(url).content.decode()
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", html):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if not name or 'type="submit"' in tag or ('type="checkbox"' in tag and "checked" not in tag):
+            continue
+        data.setdefault(name.group(1), []).append(value.group(1) if value else "")
+    return data
+
+
+def test_a_system_administrator_cannot_widen_his_own_role_or_empty_the_auditors(client, sysadmin):
+    client.force_login(sysadmin)
+    for name in (roles.SYSTEM_ADMIN, roles.AUDIT_ADMIN, roles.SECURITY_ADMIN):
+        group = Group.objects.get(name=name)
+        before = _codenames(name)
+        url = reverse("wagtailusers_groups:edit", args=[group.pk])
+        response = client.post(url, {**_group_form(client, url), "name": f"{name}（改）"})
+        assert response.status_code in (302, 403), name  # Wagtail's "no permission": a redirect with a message
+        assert Group.objects.filter(name=name).exists() and _codenames(name) == before
+        assert client.post(reverse("wagtailusers_groups:delete", args=[group.pk])).status_code in (302, 403)
+        assert Group.objects.filter(pk=group.pk).exists()
+
+
+def test_a_system_administrator_edits_the_other_roles(client, sysadmin):
+    client.force_login(sysadmin)
+    group = Group.objects.create(name="评审专家组")
+    url = reverse("wagtailusers_groups:edit", args=[group.pk])
+    response = client.post(url, {**_group_form(client, url), "name": "十佳评审专家组"})
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailusers_groups:index")
+    assert Group.objects.get(pk=group.pk).name == "十佳评审专家组"
+    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.GROUP_PERMISSIONS_CHANGED).latest("pk")
+    assert (event.user, event.detail) == (sysadmin, {"changes": ["角色改名：评审专家组 → 十佳评审专家组"]})
