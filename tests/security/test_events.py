@@ -131,3 +131,15 @@ def test_events_are_never_edited_or_deleted_one_by_one(events, make_user):
         event.save()
     with pytest.raises(ValueError, match="不可删除"):
         event.delete()
+
+
+def test_loading_data_is_not_a_change_of_roles(make_user, events):
+    from django.core import serializers
+
+    user = make_user("zhoujiu", roles.MEMBER)
+    group = Group.objects.get(name=roles.REVIEWER)
+    dumped = serializers.serialize("json", [user, group])
+    before = len(events())
+    for item in serializers.deserialize("json", dumped):
+        item.save()
+    assert len(events()) == before

@@ -1,5 +1,6 @@
 """Separation of duties: what each of the three roles may do, and what a 系统管理员 cannot give himself."""
 
+import io
 import re
 from types import SimpleNamespace
 
@@ -146,3 +147,20 @@ def test_a_system_administrator_edits_the_other_roles(client, sysadmin):
     assert Group.objects.get(pk=group.pk).name == "十佳评审专家组"
     event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.GROUP_PERMISSIONS_CHANGED).latest("pk")
     assert (event.user, event.detail) == (sysadmin, {"changes": ["角色改名：评审专家组 → 十佳评审专家组"]})
+
+
+def test_the_demo_has_one_account_per_separated_role():
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from members.demo import DEMO_PASSWORD
+
+    call_command("seed_demo", "--skip-index", stdout=io.StringIO())
+    for username, role in (
+        ("sysadmin", roles.SYSTEM_ADMIN),
+        ("secadmin", roles.SECURITY_ADMIN),
+        ("auditor", roles.AUDIT_ADMIN),
+    ):
+        user = get_user_model().objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert not user.is_superuser and user.check_password(DEMO_PASSWORD)
