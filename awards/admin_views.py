@@ -19,6 +19,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from dangjian.excel import xlsx_response
+from security import audit
 
 from .forms import FinalizeForm, QuarantineForm
 from .models import Ballot, CompetitionPage, EntryPage, ExpertScore, Objection
@@ -440,6 +441,7 @@ def export_results(request, pk):
         ]
         for row in results.rows
     ]
+    audit.record(audit.Kind.EXPORT, request=request, target=f"{competition.title}-评选结果", count=len(rows))
     return xlsx_response(f"{competition.title}-评选结果.xlsx", headers, rows, title="评选结果")
 
 

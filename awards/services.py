@@ -15,6 +15,7 @@ from wagtail.log_actions import log
 
 from members.models import Organization
 from members.scope import member_organizations
+from security import audit
 
 from .models import (
     Ballot,
@@ -204,6 +205,9 @@ def quarantine_ballot(ballot, user, reason, now=None):
         ballot.quarantined_at = now or timezone.now()
         ballot.save(update_fields=["status", "quarantine_reason", "quarantined_by", "quarantined_at"])
         log(instance=ballot, action="awards.ballot.quarantine", user=user, data={"code": ballot.code, "reason": reason})
+        audit.record(
+            audit.Kind.BALLOT_QUARANTINE, user=user, target=f"选票 {ballot.code}", code=ballot.code, reason=reason
+        )
     return ballot
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from dangjian.excel import xlsx_response
 from home.cache import SharedPaginator, shared_html, shared_value
 from members.scope import is_active_member
+from security import audit
 
 from .forms import FeedbackForm, NoticeFilterForm
 from .models import NOTICE_PAGE_PREFETCHES, DisclosureNoticePage, NoticeFeedback, NoticeRead
@@ -134,6 +135,7 @@ def export_year(request, index, year):
         "发布日期",
         "有效性",
     ]
+    audit.record(audit.Kind.EXPORT, request=request, target=f"{index.title}{year}年归档", count=len(rows))
     return xlsx_response(f"{index.title}{year}年归档.xlsx", headers, rows, title=f"{year}年")
 
 

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from dangjian.excel import xlsx_response
 from home.models import SiteSettings
 from members.models import Member, Organization
+from security import audit
 
 from . import access, reports, services
 from .forms import ManualCreditForm
@@ -406,6 +407,7 @@ def branch_report_xlsx(request, organization_id):
         ]
         for number, row in enumerate(rows, start=1)
     ]
+    audit.record(audit.Kind.EXPORT, request=request, target=f"{branch.name}{year}年党员学习学时台账", count=len(data))
     return xlsx_response(f"{branch.name}{year}年党员学习学时台账.xlsx", headers, data, title=f"{year}年学时台账")
 
 
@@ -487,4 +489,5 @@ def overview_xlsx(request):
             f"{total.percent}%",
         ]
     )
+    audit.record(audit.Kind.EXPORT, request=request, target=f"{year}年机关党员学习学时汇总", count=len(data))
     return xlsx_response(f"{year}年机关党员学习学时汇总.xlsx", headers, data, title=f"{year}年学时汇总")

@@ -130,6 +130,10 @@ DEMO_ACCOUNTS = {
     "member2": ("王建军", [roles.MEMBER], False, "县卫生健康局", False),
     "coordinator": ("黄秀英", [roles.VOLUNTEER_MANAGER], False, None, False),
     "volunteer": ("李晓雯", [], False, None, False),
+    # 等保 2.0 separation of duties: the day-to-day administrators, instead of the superuser `admin`.
+    "sysadmin": ("郑国强", [roles.SYSTEM_ADMIN], False, None, False),
+    "secadmin": ("孙立新", [roles.SECURITY_ADMIN], False, None, False),
+    "auditor": ("钱文静", [roles.AUDIT_ADMIN], False, None, False),
 }
 # The staff's demo accounts have an address, so that the workflow's e-mails show in the dev server's console.
 DEMO_STAFF_EMAILS = {"editor", "reviewer", "approver", "coordinator"}

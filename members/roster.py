@@ -23,6 +23,7 @@ from io import BytesIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from . import roles
@@ -852,6 +853,10 @@ def export_rows():
             member.phone,
             member.party_post,
         ]
+
+
+# Sent by the export view with its request: the security audit log records it (members imports no other app).
+exported = Signal()
 
 
 def export_response():

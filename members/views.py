@@ -181,4 +181,5 @@ class DiscardView(DetailView):
 def export(request):
     if not can_import(request.user):
         raise PermissionDenied
+    roster.exported.send(sender=Member, request=request)
     return roster.export_response()

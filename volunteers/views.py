@@ -17,6 +17,7 @@ from wagtail.models import Site
 from dangjian.excel import xlsx_response
 from home.models import SiteSettings
 from members.scope import is_active_member, member_record
+from security import audit
 
 from . import reports, services
 from .forms import AttendanceForm, ProfileForm, ProposalForm, RegistrationForm, ServiceRequestForm, volunteer_name
@@ -371,6 +372,9 @@ def roster_xlsx(request, slot_id):
         for number, signup in enumerate(signups, start=1)
     ]
     start = timezone.localtime(slot.start)
+    audit.record(
+        audit.Kind.EXPORT, request=request, target=f"{slot.page.title}-{start:%Y%m%d}-报名名单", count=len(rows)
+    )
     return xlsx_response(
         f"{slot.page.title}-{start:%Y%m%d}-报名名单.xlsx",
         ["序号", "姓名", "联系电话", "状态", "候补序号", "报名时间", "服务时长（小时）"],
@@ -403,6 +407,7 @@ def project_hours_xlsx(request, page_id):
             ]
         )
     rows.append(["合计", "", "", "", total, ""])
+    audit.record(audit.Kind.EXPORT, request=request, target=f"{project.title}-服务时长", count=len(rows) - 1)
     return xlsx_response(
         f"{project.title}-服务时长.xlsx",
         ["姓名", "开始时间", "结束时间", "出勤", "服务时长（小时）", "登记人"],
@@ -441,6 +446,7 @@ def annual_hours_xlsx(request):
             [profile.name, member.organization.name if member else "（非党员）", profile.services, profile.hours or 0]
         )
     rows.append(["合计", "", sum(row[2] for row in rows), total])
+    audit.record(audit.Kind.EXPORT, request=request, target=f"{year}年志愿服务时长", count=len(rows) - 1)
     return xlsx_response(
         f"{year}年志愿服务时长.xlsx", ["姓名", "所在党组织", "服务次数", "服务时长（小时）"], rows, title=f"{year}年"
     )
@@ -549,6 +555,11 @@ def hours_overview_xlsx(request):
             reverse("volunteers:hours_overview"),
         )
     overview = reports.hours_overview(year)
+    audit.record(
+        audit.Kind.EXPORT,
+        request=request,
+        target=f"{year}年志愿服务时长-按{'项目' if by == 'project' else '片组和单位'}",
+    )
     if by == "project":
         rows = [
             [

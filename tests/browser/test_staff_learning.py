@@ -58,7 +58,8 @@ def add_question(page, number, kind, text, options, answer):
 def publish(page, title):
     """The action menu's arrow, then 发布 (the editors publish learning pages directly, with no workflow)."""
     page.locator("footer .w-dropdown__toggle").click()
-    # Wagtail's leftover "submit to Moderators approval", which nobody could answer, is gone.
+    # Wagtail's leftover "submit to Moderators approval", which nobody could answer, is gone (learning 0003 lifted
+    # it, security 0002 deleted it).
     assert "Moderators" not in page.locator("footer").inner_text()
     page.get_by_role("button", name="发布").click()
     page.get_by_text(f"页面'{title}'已创建并发布。").wait_for()

@@ -7,7 +7,15 @@ import importlib
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
-from wagtail.models import GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowState
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowState,
+    WorkflowTask,
+)
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 from wagtailmedia.models import Media
 
@@ -263,7 +271,8 @@ def test_the_lecturer_chooser_is_for_those_who_keep_the_roster(client, learning,
 def test_wagtails_leftover_workflow_no_longer_applies_to_learning_pages(learning, micro_lesson):
     root = Page.objects.get(depth=1)
     assert not WorkflowPage.objects.filter(page=root).exists()
-    assert not Workflow.objects.get(name="Moderators approval").active
+    # learning 0003 lifted it from the root; security 0002 deleted it with its task and the empty Moderators group.
+    assert not Workflow.objects.filter(name="Moderators approval").exists()
     for page in (learning["index"], learning["course"], learning["lesson"], learning["micro_index"], micro_lesson):
         assert page.get_workflow() is None, page
 
@@ -282,10 +291,13 @@ def test_the_migration_grants_indexes_that_already_exist(learning):
 
 
 def _restore_default_workflow():
-    """Put Wagtail's leftover back as wagtailcore 0048 left it: on the root, approved by the Moderators group."""
-    workflow = Workflow.objects.get(name="Moderators approval")
-    workflow.active = True
-    workflow.save()
+    """Put Wagtail's leftover back as wagtailcore 0048 left it: on the root, approved by the Moderators group
+    (security 0002 deleted all three on this site)."""
+    moderators = Group.objects.create(name="Moderators")
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    task.groups.set([moderators])
+    workflow = Workflow.objects.create(name="Moderators approval", active=True)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(page=Page.objects.get(depth=1), workflow=workflow)
     return workflow
 
