@@ -183,11 +183,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "members.auth.MemberModelBackend",
 ]
+# 等保 2.0 level 3: 8 characters or more, three of four kinds, none of the common or Chinese patterns
+# (members/validators.py; each refusal says why in Chinese).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "members.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "members.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "members.validators.LettersAndDigitsValidator"},
+    {"NAME": "members.validators.ChinesePatternValidator"},
+    {"NAME": "members.validators.PersonalPinyinValidator"},
 ]
 LOGIN_URL = "login"
 # Pages an editor marks "private, login required" send visitors to the site's own login page, not Wagtail's.
