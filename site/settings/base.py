@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "axes",
+    # TOTP second factor for the admin (members/two_factor.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "members.middleware.ForcePasswordChangeMiddleware",  # an initial password must be changed before anything else
+    "members.two_factor.TwoFactorMiddleware",  # django-otp's, and /admin/ only after the second factor
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # django-axes must come last: it turns a locked-out login into its lockout response.
@@ -217,6 +221,10 @@ AXES_COOLOFF_TIME = 24
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Two-factor authentication (TOTP) for every account that may enter the admin (members/two_factor.py).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "机关党建网"  # the name the authenticator app shows beside the account
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes in a row the next is accepted only 2**(n-1) seconds later
 
 # Sessions end after this many idle minutes (等保 2.0): a request renews the session's age, with one write a
 # minute at most (dangjian.sessions).
