@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from members.models import Member, PendingPasswordChange, RosterImport
 from members.widgets import OrganizationCheckboxSelectMultiple
-from tests.conftest import PASSWORD
+from tests.browser.actions import admin_log_in
 from tests.members.conftest import roster_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,11 +26,7 @@ def shot(page, name):
 
 
 def admin_login(page, base, username="editor"):
-    page.goto(base + "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(base + "/admin/")
+    admin_log_in(page, base, username)
 
 
 def no_wider_than(page, width):
