@@ -3,9 +3,9 @@
 - Username: "m" and the member record's number, zero-padded (m0042). It stays the same when the member moves,
   changes his name or phone, and carries nothing personal (never a phone or ID number); the demo's accounts follow
   the same scheme. A name already taken by an unrelated account gets a suffix (m0042-2).
-- Initial password: random, from lowercase letters and digits that cannot be misread on a printed slip (no 0, 1,
-  i, l, o), so that a phone keyboard needs no shift key; 10 characters (about 49 bits), and django-axes locks an
-  account after a few wrong attempts. It is returned once, to be shown on the response of the action; only its
+- Initial password: random, from lower- and upper-case letters and digits that cannot be misread on a printed slip
+  (no 0, 1, i, I, l, L, o, O), at least two of each kind, as the password policy (三种字符) asks; 10 characters
+  (about 56 bits), and a wrong password holds back the address that sent it (members.login_protection). It is returned once, to be shown on the response of the action; only its
   hash is stored. The owner must set his own password at first login (`PendingPasswordChange`, members.middleware).
 - Only accounts whose every role is a site-only one (党员, 支部书记) are reset here: a 党务干部 who could reset an
   approver's or another editor's password could act as him.
@@ -36,8 +36,10 @@ RESET_ACTION = "members.reset_password"
 MAX_BATCH = 200
 PASSWORD_LENGTH = 10
 PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz"  # no i, l, o
+PASSWORD_CAPITALS = "ABCDEFGHJKMNPQRSTUVWXYZ"  # no I, L, O
 PASSWORD_DIGITS = "23456789"  # no 0, 1
-PASSWORD_ALPHABET = PASSWORD_LETTERS + PASSWORD_DIGITS
+PASSWORD_KINDS = (PASSWORD_LETTERS, PASSWORD_CAPITALS, PASSWORD_DIGITS)
+PASSWORD_ALPHABET = "".join(PASSWORD_KINDS)
 
 
 class AccountRefused(Exception):
@@ -49,11 +51,10 @@ def can_manage_accounts(user):
 
 
 def generate_password(user=None):
-    """A random initial password with at least two letters and two digits that passes the site's validators."""
+    """A random initial password with at least two characters of each kind that passes the site's validators."""
     while True:
         password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(PASSWORD_LENGTH))
-        digits = sum(character in PASSWORD_DIGITS for character in password)
-        if digits < 2 or PASSWORD_LENGTH - digits < 2:
+        if any(sum(character in kind for character in password) < 2 for kind in PASSWORD_KINDS):
             continue
         try:
             password_validation.validate_password(password, user)

@@ -10,7 +10,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import account_views, accounts, views
+from . import account_views, accounts, two_factor_admin, views  # noqa: F401 (two_factor_admin registers its hooks)
 from .bulk_actions import CreateAccountsBulkAction
 from .choosers import MemberChooserViewSet, OrganizationChooserViewSet, user_chooser_viewset
 from .models import Member, Organization

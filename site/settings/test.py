@@ -21,3 +21,6 @@ SHARED_BLOCK_CACHE_ENABLED = False
 # and a test's flush collide.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["OPTIONS"].pop("transaction_mode", None)  # noqa: F405
+# Most tests log staff in with force_login, which has no second factor: the requirement is off here and switched on
+# by its own tests (tests/members/test_two_factor.py) and for every browser test (tests/browser/conftest.py).
+TWO_FACTOR_REQUIRED = False

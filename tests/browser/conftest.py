@@ -7,6 +7,12 @@ import pytest
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
+@pytest.fixture(autouse=True)
+def two_factor_required(settings):
+    """Every staff browser test passes the real second factor (off in the test settings; actions.admin_log_in)."""
+    settings.TWO_FACTOR_REQUIRED = True
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

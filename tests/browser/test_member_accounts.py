@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from members.models import Member, PendingPasswordChange, RosterImport
 from members.widgets import OrganizationCheckboxSelectMultiple
-from tests.conftest import PASSWORD
+from tests.browser.actions import admin_log_in
 from tests.members.conftest import roster_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,11 +26,7 @@ def shot(page, name):
 
 
 def admin_login(page, base, username="editor"):
-    page.goto(base + "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(base + "/admin/")
+    admin_log_in(page, base, username)
 
 
 def no_wider_than(page, width):
@@ -130,8 +126,8 @@ def test_new_members_get_logins_from_the_import_and_must_change_the_password(
     assert phone.get_by_text("新密码不能与初始密码相同").is_visible()
 
     phone.get_by_label("初始密码").fill(password)
-    phone.get_by_label("新密码", exact=True).fill("Hongqi2026dangjian")
-    phone.get_by_label("新密码确认").fill("Hongqi2026dangjian")
+    phone.get_by_label("新密码", exact=True).fill("Hongqi2026!xq")
+    phone.get_by_label("新密码确认").fill("Hongqi2026!xq")
     phone.get_by_role("button", name="保存新密码").click()
     phone.wait_for_url(base + "/me/")
     assert phone.get_by_role("heading", name="孙晓东").is_visible()

@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from members.models import Member, RosterImport
-from tests.conftest import PASSWORD
+from tests.browser.actions import admin_log_in
 from tests.members.conftest import roster_bytes
 
 pytestmark = [
@@ -30,11 +30,7 @@ def test_editor_uploads_previews_and_confirms_a_roster(
     )
     context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
     page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("input[name=username]", "editor")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(live_server.url + "/admin/")
+    admin_log_in(page, live_server, "editor")
 
     page.goto(live_server.url + "/admin/roster/")
     page.set_input_files("input[type=file]", str(path))

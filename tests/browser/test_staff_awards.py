@@ -12,7 +12,7 @@ from members import roles
 from members.models import Member
 from tests.awards.conftest import windows
 
-from .actions import site_log_in as log_in
+from .actions import admin_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,7 @@ def test_editor_answers_the_waiting_objection_and_finalizes(
 
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
     page = context.new_page()
-    log_in(page, live_server, "cadre")
-    page.goto(live_server.url + "/admin/")
+    admin_log_in(page, live_server, "cadre")
     panel = page.get_by_role("region", name="待答复的评选异议（1）")
     expect(panel).to_contain_text("公示已结束，答复后方可定案")
     page.screenshot(path=f"/tmp/vol-browser-awards-dashboard-{width}.png", full_page=True)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from learning.demo import tone_wav
 from learning.models import CoursePage, LessonPage, MicroLessonPage
 from members import roles
+from tests.browser.actions import admin_log_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,12 +78,7 @@ def test_editor_builds_a_course_and_a_micro_lesson_and_a_member_studies_it(
     external = []
     page.on("request", lambda r: None if r.url.startswith(live_server.url) else external.append(r.url))
 
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("用户名").fill("editor")
-    # Wagtail's zh-hans catalogue leaves its login form's "Password" untranslated (the project may complete it).
-    page.get_by_label(re.compile("密码|Password")).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(live_server.url + "/admin/")
+    admin_log_in(page, live_server, "editor")
     # The dashboard's own requests finish first: on SQLite the live server's threads share one connection.
     page.wait_for_load_state("networkidle")
 

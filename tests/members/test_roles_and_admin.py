@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from members import roles
-from members.validators import LettersAndDigitsValidator
+from members.validators import CharacterClassesValidator
 
 
 @pytest.mark.django_db
@@ -63,12 +63,12 @@ def test_editor_adds_a_member_through_the_admin_form(client, editor_user, org_tr
     assert member.get_category_display() == "预备党员"
 
 
-@pytest.mark.parametrize("password", ["onlyletters", "1234567890"])
-def test_passwords_need_letters_and_digits(password):
+@pytest.mark.parametrize("password", ["onlyletters", "1234567890", "lower2026"])
+def test_passwords_need_three_kinds_of_character(password):
     with pytest.raises(ValidationError) as error:
-        LettersAndDigitsValidator().validate(password)
-    assert error.value.messages == ["密码必须同时包含字母和数字。"]
+        CharacterClassesValidator().validate(password)
+    assert error.value.messages == ["密码须包含大写字母、小写字母、数字、符号中的至少 3 种。"]
 
 
 def test_a_mixed_password_passes():
-    LettersAndDigitsValidator().validate("Dangjian2026")
+    CharacterClassesValidator().validate("Hongqi2026")

@@ -190,7 +190,7 @@ def test_a_member_of_the_public_registers_and_is_logged_in(client, index_page):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"password1": "abcdefgh", "password2": "abcdefgh"}, "字母和数字"),
+        ({"password1": "abcdefgh", "password2": "abcdefgh"}, "至少 3 种"),
         ({"password2": "Different2026"}, "两个密码不一致"),
         ({"username": ""}, "请填写此项"),
         ({"username": "bad name!"}, "用户名"),
