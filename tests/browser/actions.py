@@ -18,7 +18,10 @@ def site_log_in(page, live_server, username, password=PASSWORD):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    # Until the answer has loaded (the next page, or the form again with its message): a click on the page that
+    # follows must not land on the login page while it is still being replaced.
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
 
 
 def admin_log_in(page, live_server, username, password=PASSWORD, next_url="/admin/"):
