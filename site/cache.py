@@ -116,6 +116,15 @@ class _ServerState:
             self.counters[key] = (value, None if timeout is None else now + timeout)
             return True
 
+    def local_get(self, key, default=None):
+        """A counter kept in memory during the outage (what add/incr wrote): the rate limits read what they count."""
+        now = time.monotonic()
+        with self.lock:
+            current = self.counters.get(key)
+        if current is None or (current[1] is not None and current[1] <= now):
+            return default
+        return current[0]
+
     def local_incr(self, key, delta):
         now = time.monotonic()
         with self.lock:
@@ -193,13 +202,15 @@ class RedisCacheClient(DjangoRedisCacheClient):
         try:
             return self._call("get", key, default)
         except RedisUnavailable:
-            return default
+            return self._state.local_get(key, default)
 
     def get_many(self, keys):
         try:
             return self._call("get_many", keys)
         except RedisUnavailable:
-            return {}
+            missing = object()
+            found = {key: self._state.local_get(key, missing) for key in keys}
+            return {key: value for key, value in found.items() if value is not missing}
 
     def has_key(self, key):
         try:

@@ -115,6 +115,10 @@ def test_add_and_incr_count_in_memory_while_redis_is_down():
     assert cache.add("expiring", 1, timeout=0) is True
     with pytest.raises(ValueError):
         cache.incr("expiring")
+    # What is counted can be read back (the public forms' limits read before they count), and nothing else.
+    assert cache.get("attempts") == 4
+    assert cache.get_many(["attempts", "never-added", "expiring"]) == {"attempts": 4}
+    assert cache.get("never-added", "default") == "default"
 
 
 def test_aliases_on_one_server_share_its_outage(redis_calls):
