@@ -16,6 +16,7 @@ from wagtail.fields import StreamField
 from wagtail.models import AbstractGroupApprovalTask, Orderable
 from wagtail.search import index
 
+from dangjian.records import BulkRecord
 from home.models import BasePage
 from members.models import Organization
 from members.widgets import OrganizationCheckboxSelectMultiple
@@ -291,12 +292,8 @@ NOTICE_PAGE_PREFETCHES = (
 )
 
 
-class IndexNumberCounter(models.Model):
+class IndexNumberCounter(BulkRecord):
     """The last serial given to an organization's notices in a year; locked while a number is taken."""
-
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
 
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField()
@@ -309,12 +306,8 @@ class IndexNumberCounter(models.Model):
         return f"{self.organization.code}-{self.year}: {self.last_serial}"
 
 
-class NoticeRead(models.Model):
+class NoticeRead(BulkRecord):
     """A member's first reading of an internal notice (read receipt)."""
-
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
 
     notice = models.ForeignKey(DisclosureNoticePage, on_delete=models.CASCADE, related_name="reads")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -1,7 +1,7 @@
 """Who may study, who may record credits for whom, who may see which report."""
 
 from members import roles
-from members.models import Member, Organization
+from members.models import Member
 from members.scope import active_member, is_active_member
 
 
@@ -59,10 +59,3 @@ def creditable_members(user):
 
 def can_record_credits(user):
     return is_cadre(user) or secretary_branch(user) is not None
-
-
-def reportable_branches(user):
-    if is_cadre(user):
-        return Organization.objects.filter(members__status=Member.Status.ACTIVE).distinct()
-    branch = secretary_branch(user)
-    return Organization.objects.filter(pk=branch.pk) if branch else Organization.objects.none()

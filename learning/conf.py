@@ -18,7 +18,3 @@ def completion_ratio():
 def seconds_per_minute():
     """Seconds of study per minute of a lesson's stated duration: 60, except in tests that shrink durations."""
     return Decimal(str(getattr(settings, "LEARNING_SECONDS_PER_MINUTE", 60)))
-
-
-def default_pass_mark():
-    return getattr(settings, "LEARNING_PASS_MARK", 60)

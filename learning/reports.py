@@ -87,10 +87,6 @@ class MemberYear:
         return [progress.course for progress in self.courses if progress.course.is_required and not progress.done]
 
     @property
-    def required_done(self):
-        return [progress.course for progress in self.courses if progress.course.is_required and progress.done]
-
-    @property
     def completed_courses(self):
         return [progress.course for progress in self.courses if progress.done]
 
@@ -198,10 +194,6 @@ class RollUp:
     @property
     def percent(self):
         return min(100, int(self.total * 100 / self.requirement)) if self.requirement else 0
-
-    @property
-    def complete_percent(self):
-        return self.complete * 100 // self.members if self.members else 0
 
     def add(self, entry):
         self.members += 1

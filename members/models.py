@@ -249,10 +249,6 @@ class RosterImport(models.Model):
     def __str__(self):
         return f"{self.file_name}（{self.get_status_display()}）"
 
-    @property
-    def error_count(self):
-        return self.summary.get("errors", 0)
-
 
 class RosterChange(models.Model):
     """One member's change in an applied roster import: the member's transfer and change history."""

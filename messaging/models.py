@@ -2,13 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dangjian.records import BulkRecord
 
-class Message(models.Model):
+
+class Message(BulkRecord):
     """A message in a user's inbox on the site (站内消息): every notice the site sends lands here, whatever other
     channel (e-mail) also carries it, so that a member without an e-mail address still learns it on /me/."""
-
-    # Written in bulk, never content: Wagtail's reference index has no use for it.
-    wagtail_reference_index_ignore = True
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="收件人", on_delete=models.CASCADE, related_name="+"

@@ -5,8 +5,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
+from dangjian.records import BulkRecord
 
-class SecurityEvent(models.Model):
+
+class SecurityEvent(BulkRecord):
     class Kind(models.TextChoices):
         LOGIN = "login", "登录成功"
         LOGIN_FAILED = "login_failed", "登录失败"
@@ -38,9 +40,6 @@ class SecurityEvent(models.Model):
     target = models.CharField("对象", max_length=300, blank=True)
     summary = models.CharField("摘要", max_length=500)
     detail = models.JSONField("详情", default=dict, blank=True, encoder=DjangoJSONEncoder)
-
-    # Busy and never linked from content: Wagtail's reference index has nothing to learn here.
-    wagtail_reference_index_ignore = True
 
     class Meta:
         verbose_name = "安全审计事件"

@@ -6,6 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from dangjian.records import BulkRecord
+
 
 def person_name(user):
     """A person as the committee knows him: his member record's name, else his full name, else the username."""
@@ -18,11 +20,7 @@ def person_name(user):
     return (member.name if member else "") or user.get_full_name() or user.username
 
 
-class ExpertScore(models.Model):
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
-
+class ExpertScore(BulkRecord):
     competition = models.ForeignKey(
         "awards.CompetitionPage", verbose_name="评选", on_delete=models.PROTECT, related_name="expert_scores"
     )
@@ -93,12 +91,6 @@ class Objection(models.Model):
 
     def __str__(self):
         return f"{self.signature}：{self.content[:20]}"
-
-    @property
-    def masked_contact(self):
-        from members.privacy import mask_phone
-
-        return mask_phone(self.contact)
 
 
 class Finalization(models.Model):

@@ -5,17 +5,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dangjian.records import BulkRecord
+
 
 class BallotQuerySet(models.QuerySet):
     def counted(self):
         return self.filter(status=Ballot.Status.COUNTED)
 
 
-class Ballot(models.Model):
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
-
+class Ballot(BulkRecord):
     class Status(models.TextChoices):
         COUNTED = "counted", "有效计票"
         QUARANTINED = "quarantined", "已隔离（不计票）"
@@ -98,11 +96,7 @@ class Ballot(models.Model):
         return self.status == self.Status.COUNTED
 
 
-class BallotChoice(models.Model):
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
-
+class BallotChoice(BulkRecord):
     # Indexed by the unique constraint below, which starts with the ballot.
     ballot = models.ForeignKey(
         Ballot, verbose_name="选票", on_delete=models.CASCADE, related_name="choices", db_index=False

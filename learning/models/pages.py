@@ -118,10 +118,6 @@ class StudyMaterialMixin(models.Model):
         seconds = self.duration_minutes * conf.seconds_per_minute() * conf.completion_ratio()
         return max(1, math.ceil(seconds))
 
-    @property
-    def media_kind(self):
-        return self.media.type if self.media_id else ""
-
     def clean(self):
         super().clean()
         if not self.media_id and not has_content(self.body):

@@ -7,17 +7,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from dangjian.records import BulkRecord
 
-class StudyClock(models.Model):
+
+class StudyClock(BulkRecord):
     """Which page, in which browser tab, is counting a member's study time right now, and since when.
 
     One row per member: however many tabs or devices he opens, only one of them counts at a time, so the time
     credited to him can never exceed the time that passed on the server's clock.
     """
-
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
 
     member = models.OneToOneField("members.Member", on_delete=models.CASCADE, related_name="study_clock")
     page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -32,12 +30,8 @@ class StudyClock(models.Model):
         return f"{self.member} {self.last_beat_at or '未计时'}"
 
 
-class StudyProgress(models.Model):
+class StudyProgress(BulkRecord):
     """A member's verified study time on one lesson or micro lesson, where he stopped, and when he completed it."""
-
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
 
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="study_progress")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
@@ -57,13 +51,9 @@ class StudyProgress(models.Model):
         return f"{self.member} {self.page_id} {self.seconds} 秒"
 
 
-class TestAttempt(models.Model):
+class TestAttempt(BulkRecord):
     """One attempt at a test: the questions drawn for it (kept, so that reloading does not draw new ones),
     and, once submitted, the answers and the score."""
-
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
 
     __test__ = False  # not a pytest test class, whatever its name
 

@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.search import index
 
+from dangjian.records import BulkRecord
 from members.privacy import mask_phone
 
 from ..validators import no_markup
@@ -56,13 +57,9 @@ class VolunteerProfile(index.Indexed, models.Model):
         return [labels[value] for value in self.available_times if value in labels]
 
 
-class SignUp(models.Model):
+class SignUp(BulkRecord):
     """One person on one slot. The database holds the rules: one active sign-up per person per slot, and each
     confirmed sign-up holds a distinct seat number (assigned from 1 to the slot's capacity under a row lock)."""
-
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", "已报名"
@@ -151,12 +148,8 @@ class SignUp(models.Model):
         return {pk: ahead + 1 for pk, ahead in rows}
 
 
-class AttendanceChange(models.Model):
+class AttendanceChange(BulkRecord):
     """The audit trail of attendance and hours: every recording and every correction, never edited."""
-
-    # A record written in bulk (votes, sign-ups, heartbeats), not content: Wagtail's reference index has no use
-    # for it, and indexing each save costs queries on the busiest writes.
-    wagtail_reference_index_ignore = True
 
     signup = models.ForeignKey(SignUp, verbose_name="报名记录", on_delete=models.CASCADE, related_name="changes")
     changed_by = models.ForeignKey(
