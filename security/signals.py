@@ -60,20 +60,28 @@ def _from_fixture(instance):
     return getattr(instance, "_security_raw", False)
 
 
-@receiver(m2m_changed, sender=User.groups.through)
-def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+def _m2m_change(instance, action, reverse, pk_set, forward_name, reverse_name):
+    """("added" or "removed", the keys) for an m2m_changed signal worth recording, else None. A clear() is a
+    removal of what was there: which rows go is known only before they are gone, so pre_clear notes them."""
     if _from_fixture(instance):
-        return
+        return None
     if action == "pre_clear":
-        # Which groups go is known only before they are gone.
-        related = instance.user_set if reverse else instance.groups
+        related = getattr(instance, reverse_name if reverse else forward_name)
         instance._security_cleared = set(related.values_list("pk", flat=True))
-        return
+        return None
     if action == "post_clear":
         pk_set, action = getattr(instance, "_security_cleared", set()), "post_remove"
     if action not in ("post_add", "post_remove") or not pk_set:
+        return None
+    return ("added" if action == "post_add" else "removed"), pk_set
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    found = _m2m_change(instance, action, reverse, pk_set, "groups", "user_set")
+    if found is None:
         return
-    change = "added" if action == "post_add" else "removed"
+    change, pk_set = found
     if reverse:  # group.user_set.add(...): one event per user, as if each user's groups were edited
         for user in User._default_manager.filter(pk__in=pk_set):
             record(Kind.GROUPS_CHANGED, target=user.get_username(), **{change: [instance.name]})
@@ -88,17 +96,10 @@ def _permission_labels(pk_set):
 
 @receiver(m2m_changed, sender=Group.permissions.through)
 def _group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if _from_fixture(instance):
+    found = _m2m_change(instance, action, reverse, pk_set, "permissions", "group_set")
+    if found is None:
         return
-    if action == "pre_clear":
-        related = instance.group_set if reverse else instance.permissions
-        instance._security_cleared = set(related.values_list("pk", flat=True))
-        return
-    if action == "post_clear":
-        pk_set, action = getattr(instance, "_security_cleared", set()), "post_remove"
-    if action not in ("post_add", "post_remove") or not pk_set:
-        return
-    change = "added" if action == "post_add" else "removed"
+    change, pk_set = found
     if reverse:  # permission.group_set.add(...)
         for group in Group.objects.filter(pk__in=pk_set):
             record(Kind.GROUP_PERMISSIONS_CHANGED, target=group.name, **{change: _permission_labels([instance.pk])})
