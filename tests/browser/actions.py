@@ -14,6 +14,11 @@ ADMIN = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
 
 
+def fits(page, width):
+    """Whether the page is no wider than the window (nothing to scroll sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def site_log_in(page, live_server, username, password=PASSWORD):
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("用户名").fill(username)

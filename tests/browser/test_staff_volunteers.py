@@ -17,13 +17,10 @@ from volunteers.models import (
     VolunteerProjectPage,
 )
 
+from .actions import fits
 from .actions import site_log_in as log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def fits(page, width):
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("width", [375, 1280])

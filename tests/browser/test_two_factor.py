@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from members import roles
 
-from .actions import ADMIN, PHONE, admin_log_in, authenticator_code
+from .actions import ADMIN, PHONE, admin_log_in, authenticator_code, fits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/h2-shots")
@@ -19,10 +19,6 @@ SHOTS = Path("/tmp/h2-shots")
 def shot(page, name):
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def fits(page, width):
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 @pytest.mark.parametrize("viewport", [PHONE, ADMIN], ids=["375", "1280"])
