@@ -3,6 +3,7 @@
 Views, admin actions and management commands call these functions; none of them writes a CreditRecord itself.
 """
 
+import math
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -97,6 +98,7 @@ class Beat:
 
 EVENTS = ("start", "beat", "pause")
 GAP_MESSAGE = "距上次计时超过规定间隔（页面可能被隐藏、暂停或网络中断），这段时间不计入，已重新开始计时。"
+ONE_SECOND = timedelta(seconds=1)
 
 
 @dataclass
@@ -106,6 +108,7 @@ class BeatResult:
     message: str
     progress: StudyProgress
     completed_now: bool = False
+    retry_after: int | None = None  # seconds, for a heartbeat refused as too fast
 
 
 def _credit_reason(page):
@@ -141,14 +144,30 @@ def _locked_progress(member, page):
     return StudyProgress.objects.select_for_update().get(member=member, page=page)
 
 
+def _whole_seconds(clock, now):
+    """The whole seconds from the point the clock has counted up to until now, rounded down."""
+    return max(0, (now - clock.last_beat_at) // ONE_SECOND)
+
+
 def record_heartbeat(member, page, *, tab, event, position=None, now=None):
     """Count study time from the server's clock between accepted heartbeats.
 
-    - One clock per member: a beat from another tab, device or lesson while this one is running counts nothing.
-    - A beat sooner than half the interval after the last accepted one counts nothing (and moves nothing).
+    - One clock per member (its row locked): while one tab on one page holds it, every other tab, device or
+      lesson counts nothing, whatever it sends.
+    - Every event (start, beat, pause) sooner than half the interval after the member's last accepted one, from
+      any tab, is refused as too fast: it counts nothing and moves nothing, except that a pause still stops the
+      clock, so that nothing counts while paused.
     - A gap longer than 1.5 intervals counts nothing: the page was hidden, paused or offline; the clock restarts.
-    - Otherwise the time since the last accepted beat is added. Nothing the browser says about time is believed;
-      the media position it reports is kept only so that study resumes where it stopped.
+    - Otherwise a beat or pause adds the whole seconds since the point the clock has counted up to (rounded
+      down); a beat moves that point on by exactly those seconds, so the fraction carries to the next beat, and
+      a pause drops it. Nothing the browser says about time is believed; the media position it reports is kept
+      only so that study resumes where it stopped.
+
+    Why credited time cannot exceed server time: each accepted event is later than the previous one, a start
+    sets the counted-up-to point to its own `now` and a beat credits [point, point + n] with point + n <= now,
+    so a member's credited stretches are disjoint pieces of the server's timeline, each after a start he made
+    and before the event that credits it; their sum is at most the time between his first start and his last
+    event, for any sequence of events from any number of tabs, sessions or devices.
     """
     now = now or timezone.now()
     interval = conf.heartbeat_seconds()
@@ -156,42 +175,54 @@ def record_heartbeat(member, page, *, tab, event, position=None, now=None):
     with transaction.atomic():
         StudyClock.objects.get_or_create(member=member)
         clock = StudyClock.objects.select_for_update().get(member=member)
-        progress = _locked_progress(member, page)
-        running = clock.last_beat_at is not None and now - clock.last_beat_at <= too_slow
-        mine = clock.tab == tab and clock.page_id == page.pk
-        counted = 0
-        if running and not mine:
+        since = now - clock.accepted_at if clock.accepted_at is not None else None
+        running = clock.last_beat_at is not None and since is not None and since <= too_slow
+        held = clock.tab == tab and clock.page_id == page.pk  # this tab on this page holds the clock
+        mine = running and held
+        counted, retry_after = 0, None
+        if running and not held:
             other = clock.page.title if clock.page_id else "其他课程"
             status = Beat.OTHER_SESSION
             message = f"您正在另一个窗口或设备上学习《{other}》。同一时间只计算一处的学习时间，本页暂不计时。"
-        elif event == "start" or not mine or not running:
-            was_gap = mine and clock.last_beat_at is not None and event != "start"
-            if event == "pause":
-                if mine:
-                    clock.last_beat_at = None
-                    clock.save()
-                status, message = (Beat.GAP, GAP_MESSAGE) if was_gap else (Beat.IDLE, "计时未在进行。")
+        elif since is not None and since < too_fast:
+            # Tab ids are the client's to choose, so the check is the member's, not the tab's.
+            status, retry_after = Beat.TOO_FAST, max(1, math.ceil((too_fast - since) / ONE_SECOND))
+            if event == "pause" and mine:
+                clock.last_beat_at = None
+                clock.save(update_fields=["last_beat_at"])
+                message = "已暂停计时。距上次计时不足规定间隔，本段不计入。"
             else:
-                clock.tab, clock.page, clock.last_beat_at = tab, page, now
-                clock.save()
-                if was_gap:
-                    status, message = Beat.GAP, GAP_MESSAGE
-                else:
-                    status, message = Beat.STARTED, "已开始计时。页面在前台且正在学习时，每次心跳计入实际经过的时间。"
-        else:
-            elapsed = now - clock.last_beat_at  # at most 1.5 intervals: the clock is running
-            if elapsed < too_fast and event == "beat":
-                status, message = Beat.TOO_FAST, "心跳早于规定间隔，本次不计时（学习时间按服务器时钟计算）。"
+                message = f"心跳早于规定间隔，本次不计时，请 {retry_after} 秒后再试（学习时间按服务器时钟计算）。"
+            # Moves nothing: the progress is read, not written.
+            progress = StudyProgress.objects.filter(member=member, page=page).first()
+            progress = progress or StudyProgress(member=member, page=page)
+            return BeatResult(status, 0, message, progress, retry_after=retry_after)
+        elif event == "pause":
+            if mine:
+                counted = _whole_seconds(clock, now)
+                clock.last_beat_at, clock.accepted_at = None, now
+                status, message = Beat.PAUSED, f"已暂停计时，本段计入 {counted} 秒。"
+            elif held and clock.last_beat_at is not None:  # its clock had lapsed
+                clock.last_beat_at = None
+                status, message = Beat.GAP, GAP_MESSAGE
             else:
-                counted = round(elapsed.total_seconds())
-                progress.seconds += counted
-                if event == "pause":
-                    clock.last_beat_at = None
-                    status, message = Beat.PAUSED, f"已暂停计时，本段计入 {counted} 秒。"
-                else:
-                    clock.last_beat_at = now
-                    status, message = Beat.COUNTED, f"计入 {counted} 秒。"
+                status, message = Beat.IDLE, "计时未在进行。"
+        elif event == "beat" and mine:
+            counted = _whole_seconds(clock, now)
+            clock.last_beat_at += counted * ONE_SECOND
+            clock.accepted_at = now
+            status, message = Beat.COUNTED, f"计入 {counted} 秒。"
+        else:  # a start, or a beat on a stopped or lapsed clock: (re)start it, counting nothing
+            was_gap = held and clock.last_beat_at is not None and event != "start"
+            clock.tab, clock.page, clock.last_beat_at, clock.accepted_at = tab, page, now, now
+            if was_gap:
+                status, message = Beat.GAP, GAP_MESSAGE
+            else:
+                status, message = Beat.STARTED, "已开始计时。页面在前台且正在学习时，每次心跳计入实际经过的时间。"
+        if status not in (Beat.OTHER_SESSION, Beat.IDLE):
             clock.save()
+        progress = _locked_progress(member, page)
+        progress.seconds += counted
         if status != Beat.OTHER_SESSION and position is not None:
             progress.position = position
         progress.last_note = message[:200]

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Page
 
 from dangjian.excel import xlsx_response
@@ -21,7 +21,8 @@ from .forms import ManualCreditForm
 from .models import CoursePage, CreditRecord, LessonPage, MicroLessonPage, TestAttempt
 
 HEARTBEAT_MAX_BYTES = 2048
-TAB_PATTERN = re.compile(r"^[A-Za-z0-9_-]{8,40}$")
+PAGE_ID_PATTERN = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
+TAB_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,40}")
 MAX_POSITION = 24 * 3600
 
 
@@ -49,9 +50,26 @@ def _bad(message, status=400):
     return JsonResponse({"error": message}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-@require_POST
+def _studyable_lesson(request, page_id):
+    """The live lesson or micro lesson a member may study on this page id, or None (draft, not a lesson, gone,
+    or behind a view restriction he does not pass)."""
+    page = Page.objects.live().filter(pk=int(page_id)).specific().first()
+    if not isinstance(page, LessonPage | MicroLessonPage):
+        return None
+    if any(not restriction.accept_request(request) for restriction in page.get_view_restrictions()):
+        return None
+    return page
+
+
 def heartbeat(request):
-    """A studying page reports every LEARNING_HEARTBEAT_SECONDS (form-encoded, CSRF-protected POST)."""
+    """A studying page reports every LEARNING_HEARTBEAT_SECONDS (form-encoded, CSRF-protected POST).
+
+    Answers JSON: 200 with what was counted, 429 with Retry-After when it came too soon after the last accepted
+    heartbeat, and a 4xx with a Chinese `error` (counting nothing) for anything malformed or not allowed."""
+    if request.method != "POST":
+        response = _bad("计时请求只接受 POST 方式。", status=405)
+        response["Allow"] = "POST"
+        return response
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -64,34 +82,43 @@ def heartbeat(request):
     if member is None:
         return _bad("仅限在册党员计算学习时间。", status=403)
     page_id, tab, event = request.POST.get("page", ""), request.POST.get("tab", ""), request.POST.get("event", "")
-    if not page_id.isdigit() or not TAB_PATTERN.match(tab) or event not in services.EVENTS:
-        return _bad("请求格式不正确。")
+    if not PAGE_ID_PATTERN.fullmatch(page_id):
+        return _bad("请求格式不正确：缺少课程编号或编号无效。")
+    if not TAB_PATTERN.fullmatch(tab):
+        return _bad("请求格式不正确：缺少窗口标识或标识无效。")
+    if event not in services.EVENTS:
+        return _bad("请求格式不正确：未知的计时事件。")
     position = None
     if request.POST.get("position"):
         try:
             position = float(request.POST["position"])
         except ValueError:
             return _bad("播放位置格式不正确。")
-        if not 0 <= position <= MAX_POSITION:  # also rejects NaN
+        if not 0 <= position <= MAX_POSITION:  # also rejects NaN and infinity
             return _bad("播放位置超出范围。")
-    page = Page.objects.live().filter(pk=int(page_id)).specific().first()
-    if not isinstance(page, LessonPage | MicroLessonPage):
-        return _bad("找不到这一课。", status=404)
+    page = _studyable_lesson(request, page_id)
+    if page is None:
+        return _bad("找不到这一课，或这一课尚未发布。", status=404)
     result = services.record_heartbeat(member, page, tab=tab, event=event, position=position)
     progress = result.progress
-    return JsonResponse(
+    response = JsonResponse(
         {
             "status": result.status,
             "counted": result.counted,
             "message": result.message,
+            "retry_after": result.retry_after,
             "seconds": progress.seconds,
             "required": page.required_seconds,
             "percent": min(100, progress.seconds * 100 // page.required_seconds),
             "completed": progress.completed_at is not None,
             "completed_now": result.completed_now,
         },
+        status=429 if result.status == services.Beat.TOO_FAST else 200,
         json_dumps_params={"ensure_ascii": False},
     )
+    if result.retry_after is not None:
+        response["Retry-After"] = str(result.retry_after)
+    return response
 
 
 RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -14,13 +14,17 @@ class StudyClock(BulkRecord):
     """Which page, in which browser tab, is counting a member's study time right now, and since when.
 
     One row per member: however many tabs or devices he opens, only one of them counts at a time, so the time
-    credited to him can never exceed the time that passed on the server's clock.
+    credited to him can never exceed the time that passed on the server's clock (learning.services.record_heartbeat).
     """
 
     member = models.OneToOneField("members.Member", on_delete=models.CASCADE, related_name="study_clock")
     page = models.ForeignKey("wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     tab = models.CharField(max_length=40, blank=True)
+    # The instant up to which time has been credited (None: the clock is stopped). It trails the last accepted
+    # beat by the fraction of a second that was not yet counted.
     last_beat_at = models.DateTimeField(null=True, blank=True)
+    # When the last accepted heartbeat of any kind arrived, from any tab: the too-fast and gap checks' reference.
+    accepted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "学习计时"

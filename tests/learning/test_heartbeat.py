@@ -71,20 +71,23 @@ def test_a_second_simultaneous_session_adds_nothing(learning, member, study_sett
         beat(member, lesson, second - 10, start=t0)
     assert StudyProgress.objects.get(member=member, page=other_lesson).seconds == 0
     assert StudyProgress.objects.get(member=member, page=lesson).seconds == 60
-    # Once the first tab pauses, the second may take over.
+    # Once the first tab pauses, the second may take over, but no sooner than half an interval after the last
+    # accepted heartbeat: tab ids are the browser's to choose, so the too-fast check is the member's.
     beat(member, lesson, 80, "pause", start=t0)
-    assert beat(member, other_lesson, 81, tab=OTHER_TAB, start=t0).status == Beat.STARTED
+    result = beat(member, other_lesson, 81, tab=OTHER_TAB, start=t0)
+    assert (result.status, result.retry_after) == (Beat.TOO_FAST, 14)
+    assert beat(member, other_lesson, 95, tab=OTHER_TAB, start=t0).status == Beat.STARTED
 
 
 def test_pause_counts_the_last_stretch_and_stops_the_clock(learning, member, study_settings, t0):
     lesson = learning["lesson2"]
     beat(member, lesson, 0, "start", start=t0)
-    result = beat(member, lesson, 12, "pause", start=t0, position=95.5)
-    assert (result.status, result.counted) == (Beat.PAUSED, 12)
+    result = beat(member, lesson, 20, "pause", start=t0, position=95.5)
+    assert (result.status, result.counted) == (Beat.PAUSED, 20)
     # Time while paused does not count: the next beat after resuming starts a new stretch.
     assert beat(member, lesson, 500, "start", start=t0).status == Beat.STARTED
     progress = StudyProgress.objects.get(member=member, page=lesson)
-    assert (progress.seconds, progress.position) == (12, 95.5)
+    assert (progress.seconds, progress.position) == (20, 95.5)
 
 
 def test_progress_resumes_and_completes_at_eighty_percent_with_a_credit(learning, member, study_settings, t0):
@@ -95,12 +98,13 @@ def test_progress_resumes_and_completes_at_eighty_percent_with_a_credit(learning
         elapsed += 30
         result = beat(member, lesson, elapsed, start=t0)
     assert not result.progress.completed_at
-    beat(member, lesson, elapsed + 5, "pause", start=t0)
+    # A pause five seconds after a beat is too fast: it stops the clock and those five seconds do not count.
+    assert beat(member, lesson, elapsed + 5, "pause", start=t0).status == Beat.TOO_FAST
     # Next day: resumes from where it stopped.
     later = t0 + timedelta(days=1)
     beat(member, lesson, 0, "start", start=later)
     result = beat(member, lesson, 30, start=later)
-    assert result.progress.seconds == 575
+    assert result.progress.seconds == 570
     result = beat(member, lesson, 60, start=later)
     assert result.completed_now and result.progress.completed_at
     record = CreditRecord.objects.get(member=member)
