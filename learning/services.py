@@ -154,9 +154,10 @@ def record_heartbeat(member, page, *, tab, event, position=None, now=None):
 
     - One clock per member (its row locked): while one tab on one page holds it, every other tab, device or
       lesson counts nothing, whatever it sends.
-    - Every event (start, beat, pause) sooner than half the interval after the member's last accepted one, from
-      any tab, is refused as too fast: it counts nothing and moves nothing, except that a pause still stops the
-      clock, so that nothing counts while paused.
+    - A beat sooner than half the interval after the member's last accepted event, from any tab, is refused as
+      too fast: it counts nothing and moves nothing. Starts and pauses are never refused: they follow what the
+      member does (play, pause, switch tabs, go to the next lesson) and come at any moment, and neither can
+      over-count: a start counts nothing and a pause counts only the whole seconds the clock has run.
     - A gap longer than 1.5 intervals counts nothing: the page was hidden, paused or offline; the clock restarts.
     - Otherwise a beat or pause adds the whole seconds since the point the clock has counted up to (rounded
       down); a beat moves that point on by exactly those seconds, so the fraction carries to the next beat, and
@@ -179,24 +180,19 @@ def record_heartbeat(member, page, *, tab, event, position=None, now=None):
         running = clock.last_beat_at is not None and since is not None and since <= too_slow
         held = clock.tab == tab and clock.page_id == page.pk  # this tab on this page holds the clock
         mine = running and held
-        counted, retry_after = 0, None
+        counted = 0
         if running and not held:
             other = clock.page.title if clock.page_id else "其他课程"
             status = Beat.OTHER_SESSION
             message = f"您正在另一个窗口或设备上学习《{other}》。同一时间只计算一处的学习时间，本页暂不计时。"
-        elif since is not None and since < too_fast:
+        elif event == "beat" and since is not None and since < too_fast:
             # Tab ids are the client's to choose, so the check is the member's, not the tab's.
-            status, retry_after = Beat.TOO_FAST, max(1, math.ceil((too_fast - since) / ONE_SECOND))
-            if event == "pause" and mine:
-                clock.last_beat_at = None
-                clock.save(update_fields=["last_beat_at"])
-                message = "已暂停计时。距上次计时不足规定间隔，本段不计入。"
-            else:
-                message = f"心跳早于规定间隔，本次不计时，请 {retry_after} 秒后再试（学习时间按服务器时钟计算）。"
+            retry_after = max(1, math.ceil((too_fast - since) / ONE_SECOND))
+            message = f"心跳早于规定间隔，本次不计时，请 {retry_after} 秒后再试（学习时间按服务器时钟计算）。"
             # Moves nothing: the progress is read, not written.
             progress = StudyProgress.objects.filter(member=member, page=page).first()
             progress = progress or StudyProgress(member=member, page=page)
-            return BeatResult(status, 0, message, progress, retry_after=retry_after)
+            return BeatResult(Beat.TOO_FAST, 0, message, progress, retry_after=retry_after)
         elif event == "pause":
             if mine:
                 counted = _whole_seconds(clock, now)

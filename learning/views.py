@@ -65,7 +65,7 @@ def heartbeat(request):
     """A studying page reports every LEARNING_HEARTBEAT_SECONDS (form-encoded, CSRF-protected POST).
 
     Answers JSON: 200 with what was counted, 429 with Retry-After when it came too soon after the last accepted
-    heartbeat, and a 4xx with a Chinese `error` (counting nothing) for anything malformed or not allowed."""
+    beat, and a 4xx with a Chinese `error` (counting nothing) for anything malformed or not allowed."""
     if request.method != "POST":
         response = _bad("计时请求只接受 POST 方式。", status=405)
         response["Allow"] = "POST"

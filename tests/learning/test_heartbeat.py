@@ -1,5 +1,6 @@
 """Study time is counted by the server's clock between accepted heartbeats."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -48,6 +49,42 @@ def test_faster_than_real_pings_add_nothing(learning, member, study_settings, t0
     assert "心跳早于规定间隔" not in result.message
 
 
+def test_start_and_pause_half_a_second_apart_add_nothing(learning, member, study_settings, t0):
+    # The old exploit: alternating start and pause about half a second apart credited 34 s in 20 s.
+    lesson = learning["lesson2"]
+    for step in range(40):
+        result = beat(member, lesson, step * 0.5, "pause" if step % 2 else "start", start=t0)
+        assert result.status in (Beat.STARTED, Beat.PAUSED) and result.counted == 0
+    assert StudyProgress.objects.get(member=member, page=lesson).seconds == 0
+
+
+def test_fractions_carry_between_beats_and_never_round_up(learning, member, study_settings, t0):
+    lesson = learning["lesson2"]
+    beat(member, lesson, 0, "start", start=t0)
+    counted = [beat(member, lesson, 15.6 * n, start=t0).counted for n in range(1, 11)]
+    assert counted == [15, 16, 15, 16, 16, 15, 16, 15, 16, 16]  # 156 seconds in all: none lost, none added
+    assert beat(member, lesson, 156.9, "pause", start=t0).counted == 0  # the last 0.9 s are dropped
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_no_sequence_of_events_credits_more_than_real_time(learning, member, study_settings, t0, seed):
+    rng = random.Random(seed)
+    lessons, tabs = [learning["lesson2"], learning["lesson"]], [TAB, OTHER_TAB]
+    now = 0.0
+    for _ in range(400):
+        now += rng.choice([0.1, 0.4, 0.6, 0.99, 1.01, 7.5, 14.9, 15.1, 29.9, 44.9, 46])
+        beat(
+            member,
+            rng.choice(lessons),
+            now,
+            rng.choice(["start", "beat", "beat", "pause"]),
+            tab=rng.choice(tabs),
+            start=t0,
+        )
+    credited = sum(StudyProgress.objects.filter(member=member).values_list("seconds", flat=True))
+    assert 0 < credited <= now
+
+
 def test_a_gap_longer_than_the_interval_adds_nothing(learning, member, study_settings, t0):
     lesson = learning["lesson2"]
     beat(member, lesson, 0, "start", start=t0)
@@ -71,12 +108,14 @@ def test_a_second_simultaneous_session_adds_nothing(learning, member, study_sett
         beat(member, lesson, second - 10, start=t0)
     assert StudyProgress.objects.get(member=member, page=other_lesson).seconds == 0
     assert StudyProgress.objects.get(member=member, page=lesson).seconds == 60
-    # Once the first tab pauses, the second may take over, but no sooner than half an interval after the last
-    # accepted heartbeat: tab ids are the browser's to choose, so the too-fast check is the member's.
+    # Once the first tab pauses, the second takes over at once (a member switching lessons), but its first beat
+    # comes no sooner than half an interval after the last accepted event: tab ids are the browser's to choose,
+    # so the too-fast check is the member's, not the tab's.
     beat(member, lesson, 80, "pause", start=t0)
-    result = beat(member, other_lesson, 81, tab=OTHER_TAB, start=t0)
+    assert beat(member, other_lesson, 81, "start", tab=OTHER_TAB, start=t0).status == Beat.STARTED
+    result = beat(member, other_lesson, 82, tab=OTHER_TAB, start=t0)
     assert (result.status, result.retry_after) == (Beat.TOO_FAST, 14)
-    assert beat(member, other_lesson, 95, tab=OTHER_TAB, start=t0).status == Beat.STARTED
+    assert beat(member, other_lesson, 111, tab=OTHER_TAB, start=t0).counted == 30
 
 
 def test_pause_counts_the_last_stretch_and_stops_the_clock(learning, member, study_settings, t0):
@@ -98,13 +137,14 @@ def test_progress_resumes_and_completes_at_eighty_percent_with_a_credit(learning
         elapsed += 30
         result = beat(member, lesson, elapsed, start=t0)
     assert not result.progress.completed_at
-    # A pause five seconds after a beat is too fast: it stops the clock and those five seconds do not count.
-    assert beat(member, lesson, elapsed + 5, "pause", start=t0).status == Beat.TOO_FAST
+    # A pause five seconds after a beat counts those five seconds and stops the clock.
+    result = beat(member, lesson, elapsed + 5, "pause", start=t0)
+    assert (result.status, result.counted, result.progress.seconds) == (Beat.PAUSED, 5, 545)
     # Next day: resumes from where it stopped.
     later = t0 + timedelta(days=1)
     beat(member, lesson, 0, "start", start=later)
     result = beat(member, lesson, 30, start=later)
-    assert result.progress.seconds == 570
+    assert result.progress.seconds == 575 and not result.progress.completed_at
     result = beat(member, lesson, 60, start=later)
     assert result.completed_now and result.progress.completed_at
     record = CreditRecord.objects.get(member=member)
