@@ -78,9 +78,20 @@ class MemberYear:
         return self.total >= self.requirement
 
     @property
+    def remaining(self):
+        """学时 still owed this year (0 once complete): the page shows total + remaining = requirement, exactly."""
+        return max(ZERO, self.requirement - self.total)
+
+    @property
+    def expected_figure(self):
+        """The pace target rounded to the cent, the figure shown; behind_by is taken from it, so that the shown
+        target minus the shown total is the shown shortfall."""
+        return _round(self.expected)
+
+    @property
     def behind_by(self):
         """学时 short of the pace needed to finish by 31 December (0 when on pace)."""
-        return max(ZERO, _round(self.expected - self.total))
+        return max(ZERO, self.expected_figure - self.total)
 
     @property
     def missing_required(self):

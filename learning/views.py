@@ -17,6 +17,7 @@ from members.models import Member, Organization
 from security import audit
 
 from . import access, reports, services
+from .credits import format_credit
 from .forms import ManualCreditForm
 from .models import CoursePage, CreditRecord, LessonPage, MicroLessonPage, TestAttempt
 
@@ -350,7 +351,8 @@ def record_credit(request):
                     form.add_error(field_name if field_name in form.fields else None, errors)
             else:
                 messages.success(
-                    request, f"已为{record.member.name}登记 {record.points} 学时（{record.get_activity_display()}）。"
+                    request,
+                    f"已为{record.member.name}登记 {format_credit(record.points)} 学时（{record.get_activity_display()}）。",
                 )
                 return redirect(_report_url_for(request.user, record.member.organization, record.year))
         status = 400
