@@ -125,3 +125,23 @@ def test_admin_ledger_shows_the_same_figures(client, ledger):
     cells = re.findall(r"<td[^>]*>\s*(-?\d+(?:\.\d+)?)\s*</td>", html)
     assert "1.5" in cells and "0.75" in cells and "-0.25" in cells
     assert "1.50" not in cells and "0.75" in cells
+
+
+def test_the_unit_is_xueshi_everywhere(client, member_user, ledger):
+    """学时, never 学分: in what a member and an editor read, and in every source file that holds user text."""
+    from pathlib import Path
+
+    client.force_login(member_user)
+    for url in ["/me/", "/learning/my/"]:
+        assert "学分" not in client.get(url).content.decode()
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ["learning", "home", "members", "disclosures", "templates", "site"]
+        for path in (root / folder).rglob("*")
+        if path.suffix in {".py", ".html", ".txt", ".po", ".js"}
+        and "migrations" not in path.parts
+        and "学分" in path.read_text(encoding="utf-8", errors="ignore")
+    ]
+    assert offenders == []
+    assert "学分" not in (root / "README.md").read_text(encoding="utf-8")
