@@ -272,10 +272,19 @@ def my_credits(request):
         year,
         SiteSettings.for_request(request),
     )[0]
-    records = CreditRecord.objects.filter(member=member, year=year).select_related("granted_by")
+    records = list(CreditRecord.objects.filter(member=member, year=year).select_related("granted_by"))
     years = CreditRecord.objects.filter(member=member).values_list("year", flat=True).distinct().order_by("-year")[:20]
     return render(
-        request, "learning/my_credits.html", {"entry": entry, "records": records, "year": year, "years": years}
+        request,
+        "learning/my_credits.html",
+        {
+            "entry": entry,
+            "records": records,
+            "year": year,
+            "years": years,
+            "chart": reports.pace_chart(entry, records),
+            "pace_percent": int(reports.pace_fraction(year) * 100),
+        },
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils import timezone
+from wagtail.models import Site
 
 from home.models import SiteSettings
 from learning.credits import format_credit
@@ -145,3 +146,95 @@ def test_the_unit_is_xueshi_everywhere(client, member_user, ledger):
     ]
     assert offenders == []
     assert "学分" not in (root / "README.md").read_text(encoding="utf-8")
+
+
+# --- The pace line on /learning/my/ -----------------------------------------------------------------------------
+
+
+def path_steps(path):
+    """[(x, y)] of the corners of an SVG path made of M, H and V commands."""
+    x = y = None
+    corners = []
+    for command, value in re.findall(r"([MHV])([-\d.,]+)", path):
+        if command == "M":
+            x, y = (float(part) for part in value.split(","))
+        elif command == "H":
+            x = float(value)
+        else:
+            y = float(value)
+        corners.append((x, y))
+    return corners
+
+
+def test_pace_chart_follows_the_ledger_day_by_day(member, learning):
+    import datetime
+
+    from learning import reports
+    from members.models import Member
+
+    year = learning["year"] - 1  # a past year: the whole year is drawn
+    local = timezone.get_current_timezone()
+    for points, month, day in [("0.25", 2, 10), ("0.75", 2, 10), ("1.50", 6, 30), ("-0.25", 7, 1), ("2.00", 11, 5)]:
+        CreditRecord.objects.create(
+            member=member,
+            year=year,
+            points=Decimal(points),
+            source="manual",
+            reason=f"{month}月{day}日学习",
+            created_at=datetime.datetime(year, month, day, 20, 30, tzinfo=local),
+        )
+    # Entered in January for last year: it counts on 31 December, inside the year.
+    CreditRecord.objects.create(
+        member=member,
+        year=year,
+        points=Decimal("0.25"),
+        source="manual",
+        reason="补登",
+        created_at=datetime.datetime(year + 1, 1, 3, 9, 0, tzinfo=local),
+    )
+    site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    entry = reports.member_years(Member.objects.filter(pk=member.pk), year, site_settings)[0]
+    records = list(CreditRecord.objects.filter(member=member, year=year))
+    chart = reports.pace_chart(entry, records)
+    days = (datetime.date(year + 1, 1, 1) - datetime.date(year, 1, 1)).days
+    bottom = chart.top + chart.plot_height
+
+    def x(date):
+        return round(chart.left + chart.plot_width * ((date - datetime.date(year, 1, 1)).days + 1) / days, 1)
+
+    def y(value):
+        return round(bottom - chart.plot_height * float(Decimal(value) / entry.requirement), 1)
+
+    corners = path_steps(chart.path)
+    assert corners[0] == (chart.left, bottom)
+    rises = [(corners[i][0], corners[i][1]) for i in range(1, len(corners)) if corners[i][1] != corners[i - 1][1]]
+    assert rises == [
+        (x(datetime.date(year, 2, 10)), y("1")),
+        (x(datetime.date(year, 6, 30)), y("2.5")),
+        (x(datetime.date(year, 7, 1)), y("2.25")),
+        (x(datetime.date(year, 11, 5)), y("4.25")),
+        (x(datetime.date(year, 12, 31)), y("4.5")),
+    ]
+    assert entry.total == Decimal("4.5")
+    assert chart.mine_end == (chart.left + chart.plot_width, y(entry.total))
+    assert chart.pace_end == (chart.left + chart.plot_width, chart.top)  # the requirement, on 31 December
+    assert chart.pace_today is None
+    assert chart.summary == f"{year}年共完成 4.5 学时，年度要求 32 学时，差 27.5 学时未完成。"
+
+
+def test_my_page_draws_the_pace_line_with_its_figures(client, member_user, ledger):
+    client.force_login(member_user)
+    html = client.get("/learning/my/").content.decode()
+    figure = html[html.index('<figure class="pace-chart">') : html.index("</figure>")]
+    assert 'role="img"' in figure and "<title" in figure and "<desc" in figure
+    assert 'class="pace-chart__pace"' in figure and 'class="pace-chart__mine"' in figure
+    # The text alternative says the same figures as the summary above it, with no script and no other member.
+    done, requirement, remaining = summary_figures(html)
+    sentence = re.search(r"<desc[^>]*>([^<]+)</desc>", figure).group(1)
+    assert f"已完成 {format_credit(done)} 学时" in sentence
+    assert f"年度要求 {format_credit(requirement)} 学时，还差 {format_credit(remaining)} 学时。" in sentence
+    assert sentence in figure.split("<figcaption>", 1)[1]
+    assert "<script" not in figure and "style=" not in figure
+    # This year: a dot on the pace line today, where the shown target is.
+    expected = re.search(rf"此时应完成 {NUMBER} 学时", sentence).group(1)
+    assert expected in html.split("credit-summary", 1)[1] or "学习进度正常" in html
