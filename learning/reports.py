@@ -134,6 +134,16 @@ def _year_courses(year):
     return courses
 
 
+def course_finished(course, pages_done):
+    """Whether a course of year_courses is finished, given the pages (lessons, the course's test) credited to the
+    member: every live lesson and, where there is one, the course test. The one rule for reports and certificates."""
+    return (
+        bool(course.lesson_ids)
+        and all(pk in pages_done for pk in course.lesson_ids)
+        and (course.pk in pages_done or not course.with_test)
+    )
+
+
 def member_years(members, year, site_settings, today=None):
     """MemberYear for each member of a queryset of members (with their organizations), in five queries."""
     member_filter = Q(member__in=members.values("pk"))
@@ -182,12 +192,9 @@ def member_years(members, year, site_settings, today=None):
             if not course.applies_to(member):
                 continue
             lessons_done = sum(1 for pk in course.lesson_ids if pk in pages_done)
-            finished = (
-                bool(course.lesson_ids)
-                and lessons_done == len(course.lesson_ids)
-                and (course.pk in pages_done or not course.with_test)
+            entry.courses.append(
+                CourseProgress(course, course_finished(course, pages_done), len(course.lesson_ids), lessons_done)
             )
-            entry.courses.append(CourseProgress(course, finished, len(course.lesson_ids), lessons_done))
         result.append(entry)
     return result
 
