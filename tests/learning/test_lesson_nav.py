@@ -20,7 +20,9 @@ def nav_links(html):
     assert start > html.index('id="study-panel"'), "the nav block comes after the study panel"
     block = html[start : html.index("</nav>", start)]
     links = re.findall(
-        r'<a class="[^"]*" href="([^"]+)"[^>]*><span class="lesson-nav__label">([^<]+)</span>([^<]+)</a>', block
+        r'<a class="[^"]*" href="([^"]+)"[^>]*><span class="lesson-nav__label">([^<]+)</span>'
+        r'<span class="lesson-nav__title">([^<]+)</span></a>',
+        block,
     )
     return {label.split("（")[0]: (href, title) for href, label, title in links}
 
