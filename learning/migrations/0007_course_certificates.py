@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
             name="CertificateCounter",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("year", models.PositiveSmallIntegerField(unique=True)),
-                ("last_serial", models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                ("last_serial", models.PositiveIntegerField(default=0, verbose_name="已用序号")),
             ],
             options={
                 "verbose_name": "结业证明编号计数",

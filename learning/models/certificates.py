@@ -9,8 +9,8 @@ from dangjian.records import BulkRecord
 class CertificateCounter(BulkRecord):
     """The last serial of a year's course certificates; locked while a number is taken."""
 
-    year = models.PositiveSmallIntegerField(unique=True)
-    last_serial = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    last_serial = models.PositiveIntegerField("已用序号", default=0)
 
     class Meta:
         verbose_name = "结业证明编号计数"
