@@ -74,6 +74,9 @@ def test_finish_line_pages(demo_site, live_server, open_page, viewport):
 
     # /me/ links the certificate of the course he finished; the certificate carries its number.
     page.goto(live_server.url + "/me/")
+    me_figure = page.locator(".credit-summary__figure").inner_text()
+    assert me_figure == figure  # the same figures on /me/ as on /learning/my/
+    shot(page, f"me-{width}")
     page.get_by_role("link", name="结业证明").first.click()
     page.get_by_role("heading", name="结业证明").wait_for()
     number = re.search(r"DXKC\d{9}-[A-Z2-9]{5}", page.locator(".certificate__number").inner_text()).group(0)
