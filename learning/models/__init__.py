@@ -7,7 +7,7 @@ from .pages import (
     MicroLessonIndexPage,
     MicroLessonPage,
 )
-from .study import CreditRecord, StudyClock, StudyProgress, TestAttempt
+from .study import CreditRecord, StudyClock, StudyProgress, TestAttempt, TestLock
 
 __all__ = [
     "CourseIndexPage",
@@ -21,4 +21,5 @@ __all__ = [
     "StudyClock",
     "StudyProgress",
     "TestAttempt",
+    "TestLock",
 ]
