@@ -411,8 +411,11 @@ def start_attempt(member, page, now=None):
             return TestAttempt.objects.create(
                 member=member, page=page, question_ids=chosen, option_orders=orders, pass_mark=page.pass_mark
             )
-    except IntegrityError:  # a second request opened it at the same moment
-        return TestAttempt.objects.get(member=member, page=page, submitted_at__isnull=True)
+    except IntegrityError:  # a second request opened one at the same moment
+        opened = TestAttempt.objects.filter(member=member, page=page, submitted_at__isnull=True).first()
+        if opened is None:  # and submitted it since: start over, limits included
+            return start_attempt(member, page, now)
+        return opened
 
 
 def attempt_questions(attempt, page):
