@@ -337,3 +337,21 @@ def test_a_page_without_questions_publishes(editor_client, learning):
     url = f"/admin/pages/add/learning/lessonpage/{learning['course'].pk}/"
     assert editor_client.post(url, lesson_form(questions=[], questions_per_attempt="10")).status_code == 302
     assert LessonPage.objects.get(slug="jingshen").live
+
+
+def test_bulk_publishing_a_draft_with_a_small_bank_is_refused(editor_client, learning):
+    lesson = learning["lesson2"]
+    draft = lesson_form(title=lesson.title, slug=lesson.slug, questions=two_questions(), questions_per_attempt="2")
+    del draft["action-publish"]
+    assert editor_client.post(f"/admin/pages/{lesson.pk}/edit/", draft).status_code == 302
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={lesson.pk}&next=/admin/pages/{learning['course'].pk}/"
+    response = editor_client.post(url, {}, follow=True)
+    assert "未发布任何页面" in response.content.decode() and "题库只有 2 题，每次抽取 2 题" in response.content.decode()
+    lesson.refresh_from_db()
+    assert not lesson.has_test and lesson.has_unpublished_changes
+    # With a larger bank than the draw it goes through.
+    draft["questions_per_attempt"] = "1"
+    assert editor_client.post(f"/admin/pages/{lesson.pk}/edit/", draft).status_code == 302
+    editor_client.post(url, {})
+    lesson.refresh_from_db()
+    assert lesson.has_test and not lesson.has_unpublished_changes
