@@ -335,6 +335,10 @@ class Allowance:
     def left_today(self):
         return max(0, self.per_day - self.used_today)
 
+    @property
+    def retry_text(self):
+        return _when(self.retry_at) if self.retry_at else ""
+
     def refusal(self):
         if self.retry_at is None:
             return None
