@@ -355,3 +355,47 @@ def test_bulk_publishing_a_draft_with_a_small_bank_is_refused(editor_client, lea
     editor_client.post(url, {})
     lesson.refresh_from_db()
     assert lesson.has_test and not lesson.has_unpublished_changes
+
+
+# ---------------------------------------------------------------------------------------------- query counts
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_the_attempt_and_result_pages_do_not_query_per_question(client, learning, member, passed):
+    from tests.query_counts import compare
+
+    lesson = learning["lesson"]
+    client.force_login(member.user)
+
+    def grow_to(count):
+        bank = list(LessonQuestion.objects.filter(page=lesson))
+        bank += [
+            LessonQuestion.objects.create(
+                page=lesson,
+                sort_order=100 + n,
+                text=f"追加第{n}题",
+                options="甲\n乙\n丙",
+                answer="B",
+                topic=f"知识点{n}",
+            )
+            for n in range(count - len(bank))
+        ]
+        attempt = TestAttempt.objects.get(member=member, page=lesson)
+        attempt.question_ids = [q.pk for q in bank]
+        attempt.option_orders = {str(q.pk): list(reversed(range(len(q.option_list())))) for q in bank}
+        attempt.answers = {str(q.pk): ["A"] for q in bank}
+        attempt.save()
+
+    attempt = TestAttempt.objects.create(member=member, page=lesson, question_ids=[])
+    grow_to(4)
+    before, after = compare(client, f"/learning/test/{lesson.pk}/", lambda: grow_to(30))
+    assert before.count("<fieldset") == 4 and after.count("<fieldset") == 30
+    first_four = TestAttempt.objects.get(pk=attempt.pk).question_ids[:4]
+    TestAttempt.objects.filter(pk=attempt.pk).update(
+        question_ids=first_four, submitted_at=timezone.now(), passed=passed, score=0
+    )
+    before, after = compare(client, f"/learning/test/result/{attempt.pk}/", lambda: grow_to(30))
+    if passed:
+        assert before.count("正确答案：") == 4 and after.count("正确答案：") == 30
+    else:
+        assert "知识点25" not in before and "知识点25" in after and "正确答案" not in after
