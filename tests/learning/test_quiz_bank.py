@@ -399,3 +399,28 @@ def test_the_attempt_and_result_pages_do_not_query_per_question(client, learning
         assert before.count("正确答案：") == 4 and after.count("正确答案：") == 30
     else:
         assert "知识点25" not in before and "知识点25" in after and "正确答案" not in after
+
+
+# ---------------------------------------------------------------------------------------------- demo
+
+
+def test_seeding_again_grows_a_bank_seeded_small(home_page):
+    """A database seeded before the banks grew (three questions drawing three) gets the larger bank on the next
+    run, in the live page and in the revision the editor opens; running again changes nothing."""
+    from learning import demo
+
+    year = timezone.localdate().year
+    [(_, lessons), *_] = demo.seed_pages(home_page, year)
+    lesson = LessonPage.objects.get(pk=lessons[0].pk)
+    full = lesson.questions.count()
+    keep = list(lesson.questions.order_by("sort_order").values_list("pk", flat=True)[:3])
+    LessonQuestion.objects.filter(page=lesson).exclude(pk__in=keep).delete()
+    LessonQuestion.objects.filter(page=lesson).update(topic="")
+    demo.seed_pages(home_page, year)
+    lesson = LessonPage.objects.get(pk=lesson.pk)
+    assert lesson.questions.count() == full > lesson.questions_per_attempt
+    assert all(q.topic for q in lesson.questions.all())
+    assert len(lesson.get_latest_revision_as_object().questions.all()) == full
+    revisions = lesson.revisions.count()
+    demo.seed_pages(home_page, year)
+    assert lesson.revisions.count() == revisions and lesson.questions.count() == full
