@@ -1,11 +1,9 @@
 """Issue 18: numbered course certificates (结业证明), issued once on completion, checkable by anyone by number."""
 
 import re
-import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from learning import certificates
@@ -13,6 +11,7 @@ from learning.certificates import CHECK_ALPHABET, issue_certificate, mask_name, 
 from learning.models import CourseCertificate, CreditRecord
 from learning.services import grant_credit
 from members.models import Member
+from tests.concurrency import postgres_only, run_together
 
 NUMBER = re.compile(rf"DXKC(\d{{4}})(\d{{5}})-([{CHECK_ALPHABET}]{{5}})")
 
@@ -240,31 +239,6 @@ def test_too_many_unknown_numbers_from_one_address_are_refused(client, issued):
 
 
 # --- Concurrency ------------------------------------------------------------------------------------------------
-
-
-def run_together(count, work):
-    """Run `work(index)` in `count` threads released at the same moment; each closes its connection."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def target(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need PostgreSQL's row locks")
 
 
 @postgres_only

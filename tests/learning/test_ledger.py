@@ -1,42 +1,17 @@
 """The credit ledger: one grant per lesson even under concurrency, manual credits by the right people only,
 corrections as new records."""
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from learning.models import CreditRecord, TestAttempt
 from learning.services import AlreadySubmitted, grant_credit, record_manual_credit, submit_attempt
 from members.models import Member
-
-
-def run_together(count, work):
-    """Run `work(index)` in `count` threads released at the same moment; each closes its connection."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def target(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need PostgreSQL's row locks")
+from tests.concurrency import postgres_only, run_together
 
 
 @postgres_only

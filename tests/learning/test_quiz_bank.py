@@ -3,22 +3,19 @@ scored by the option's identity, a daily limit and a pause that hold under simul
 attempt that names the topics to review and nothing else."""
 
 import re
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from learning import services
 from learning.models import LessonPage, LessonQuestion, TestAttempt
+from tests.concurrency import postgres_only, run_together
 
 from .test_staff_editing import course_form, lesson_form, question
 from .test_tests_after_training import answer_all, question_ids, shown_options
 
 pytestmark = pytest.mark.django_db
-
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="threads need PostgreSQL's row locks")
 
 
 @pytest.fixture
@@ -192,28 +189,6 @@ def test_the_pause_between_attempts(client, learning, member_user, settings):
     assert 590 <= int(response["Retry-After"]) <= 600
     TestAttempt.objects.update(submitted_at=timezone.now() - timedelta(minutes=10, seconds=1))
     assert client.get(f"/learning/test/{lesson.pk}/").status_code == 200
-
-
-def run_together(count, work):
-    """Run `work(index)` in `count` threads released at the same moment; each closes its connection."""
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def target(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 - reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=target, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def _try_until_refused(member, lesson):
