@@ -1,4 +1,6 @@
+from django.contrib import messages
 from django.db.models import Sum
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
@@ -23,6 +25,7 @@ from members.models import Member
 from . import access, reports
 from .choosers import lecturer_chooser_viewset
 from .models import CourseIndexPage, CoursePage, CreditRecord, MicroLessonIndexPage, MicroLessonPage, StudyProgress
+from .models.pages import StudyMaterialMixin
 
 
 @hooks.register(HOME_SECTIONS_HOOK)
@@ -93,6 +96,31 @@ def credits_on_me(request):
             "pace_percent": int(reports.pace_fraction(year) * 100),
         },
     )
+
+
+@hooks.register("before_bulk_action")
+def lessons_fit_their_media_in_bulk(request, action_type, objects, action):
+    """Bulk 发布 publishes each page's latest draft without its form: hold lessons (and, with 包括子页面, a course's
+    draft lessons) to the editors' form rule, so that a draft whose media does not fit cannot go live this way."""
+    if action_type != "publish":
+        return None
+    pages = [page.specific for page in objects]
+    if action.cleaned_form is not None and action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += list(page.get_descendants().not_live().specific())
+    refused = []
+    for page in pages:
+        if not isinstance(page, StudyMaterialMixin):
+            continue
+        revision = page.get_latest_revision()
+        draft = revision.as_object() if revision else page
+        problems = draft.publish_problems()
+        if problems:
+            refused.append(f"《{draft.title}》：{'；'.join(problems.values())}")
+    if not refused:
+        return None
+    messages.error(request, "以下课程的视频或音频不符合发布要求，均未发布。" + " ".join(refused))
+    return redirect(action.next_url)
 
 
 @hooks.register(DEMO_CONTENT_HOOK)

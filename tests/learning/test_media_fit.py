@@ -168,6 +168,33 @@ def test_a_draft_may_be_saved_before_its_media_fits(editor_client, learning):
     assert not lesson.live
 
 
+def save_draft(client, learning, slug, media):
+    data = lesson_form(slug=slug, media=str(media.pk), transcript=rich_text(TRANSCRIPT), duration_minutes="1")
+    del data["action-publish"]
+    assert client.post(add_url(LessonPage, learning["course"]), data).status_code == 302
+    return LessonPage.objects.get(slug=slug)
+
+
+def test_bulk_publishing_holds_drafts_to_the_same_rule(editor_client, learning):
+    short = save_draft(editor_client, learning, "duan", make_media(20))
+    fits = save_draft(editor_client, learning, "he", make_media(50))
+    course = learning["course"]
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={short.pk}&next=/admin/pages/{course.pk}/"
+    response = editor_client.post(url, {"include_descendants": ""}, follow=True)
+    assert "以下课程的视频或音频不符合发布要求，均未发布。" in response.content.decode()
+    assert "音频时长 0 分 20 秒，短于完成本课所需的 48 秒学习时间" in response.content.decode()
+    # Publishing the course with its draft lessons (包括子页面) stops at the one that does not fit.
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={course.pk}&next=/admin/pages/{course.pk}/"
+    editor_client.post(url, {"include_descendants": "on"})
+    short.refresh_from_db()
+    fits.refresh_from_db()
+    assert not short.live and not fits.live
+    url = f"/admin/bulk/wagtailcore/page/publish/?id={fits.pk}&next=/admin/pages/{course.pk}/"
+    assert editor_client.post(url, {"include_descendants": ""}).status_code == 302
+    fits.refresh_from_db()
+    assert fits.live
+
+
 def test_a_video_needs_captions_and_an_audio_does_not(editor_client, learning):
     video = make_media(50, kind="video", name="lecture.mp4")
     fields = {"media": str(video.pk), "transcript": rich_text(TRANSCRIPT), "duration_minutes": "1"}
