@@ -24,7 +24,15 @@ from members.models import Member
 
 from . import access, reports
 from .choosers import lecturer_chooser_viewset
-from .models import CourseIndexPage, CoursePage, CreditRecord, MicroLessonIndexPage, MicroLessonPage, StudyProgress
+from .models import (
+    CourseIndexPage,
+    CoursePage,
+    CreditRecord,
+    LessonPage,
+    MicroLessonIndexPage,
+    MicroLessonPage,
+    StudyProgress,
+)
 from .models.pages import StudyMaterialMixin
 
 
@@ -96,6 +104,25 @@ def credits_on_me(request):
             "pace_percent": int(reports.pace_fraction(year) * 100),
         },
     )
+
+
+@hooks.register("before_serve_document")
+def captions_for_members_only(document, request):
+    """A lesson's captions hold what it teaches: Wagtail's document view serves them, as the captions view does,
+    only to those who may study (and to the staff who manage documents), although the lesson page is public."""
+    from django.core.exceptions import PermissionDenied
+    from wagtail.permissions import policy_registry
+
+    if access.can_study(request):
+        return None
+    if not (
+        LessonPage.objects.filter(captions=document).exists()
+        or MicroLessonPage.objects.filter(captions=document).exists()
+    ):
+        return None
+    if policy_registry.get_by_type(type(document)).user_has_any_permission(request.user, ["add", "change"]):
+        return None
+    raise PermissionDenied("仅限在册党员学习。")
 
 
 @hooks.register("before_bulk_action")

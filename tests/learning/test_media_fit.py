@@ -270,6 +270,18 @@ def test_the_captions_reach_members_only(client, video_lesson, member_user, make
     assert "private" in response["Cache-Control"]
 
 
+def test_the_captions_document_itself_is_for_members_too(client, video_lesson, member_user, make_user):
+    document = video_lesson.captions
+    url = f"/documents/{document.pk}/{document.filename}"
+    assert client.get(url).status_code == 403  # the lesson page is public; what it teaches is not
+    client.force_login(make_user("volunteer"))
+    assert client.get(url).status_code == 403
+    client.force_login(member_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode() == VTT
+
+
 def test_no_captions_for_a_lesson_without_them_or_a_draft(client, learning, video_lesson, member_user):
     client.force_login(member_user)
     assert client.get(f"/learning/captions/{learning['lesson'].pk}/").status_code == 404
