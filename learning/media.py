@@ -14,10 +14,9 @@ from decimal import Decimal
 import mutagen
 from django.core.exceptions import ValidationError
 
-logger = logging.getLogger(__name__)
+from home.media import is_webvtt
 
-WEBVTT_SIGNATURE = b"WEBVTT"
-UTF8_BOM = b"\xef\xbb\xbf"
+logger = logging.getLogger(__name__)
 
 
 def read_duration(field_file):
@@ -73,7 +72,8 @@ def describe_study_time(seconds):
 
 
 def validate_webvtt(document):
-    """Refuse a captions document whose file is not WebVTT (the first line must be WEBVTT, a BOM allowed)."""
+    """Refuse a captions document whose file is not WebVTT (home checks uploads of .vtt files the same way; this
+    catches a document of another kind chosen as captions)."""
     if document is None:
         return
     try:
@@ -81,10 +81,7 @@ def validate_webvtt(document):
             head = handle.read(16)
     except (OSError, ValueError) as error:
         raise ValidationError("无法读取所选的字幕文件，请重新上传。") from error
-    if head.startswith(UTF8_BOM):
-        head = head[len(UTF8_BOM) :]
-    rest = head[len(WEBVTT_SIGNATURE) : len(WEBVTT_SIGNATURE) + 1]
-    if not head.startswith(WEBVTT_SIGNATURE) or rest not in (b"", b" ", b"\t", b"\n", b"\r"):
+    if not is_webvtt(head):
         raise ValidationError(
             f"所选的字幕文件《{document.title}》不是 WebVTT 格式：WebVTT 字幕文件的第一行应为“WEBVTT”。"
             "请上传 .vtt 格式的字幕文件。"

@@ -8,6 +8,7 @@ import wave
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.test.utils.form_data import rich_text
 from wagtailmedia.models import Media
@@ -219,6 +220,30 @@ def test_a_captions_file_that_is_not_webvtt_is_refused(editor_client, learning):
     # A BOM before WEBVTT, as some editors save it, is WebVTT.
     data["captions"] = str(make_captions("\ufeff" + VTT).pk)
     assert editor_client.post(add_url(LessonPage, learning["course"]), data).status_code == 302
+
+
+def test_a_vtt_upload_that_is_not_webvtt_is_refused(editor_client):
+    def upload(name, text):
+        return editor_client.post(
+            reverse("wagtaildocs_chooser:create"),
+            {
+                "document-chooser-upload-title": "第二讲字幕",
+                "document-chooser-upload-file": SimpleUploadedFile(name, text.encode(), "text/vtt"),
+                "document-chooser-upload-collection": "1",
+                "document-chooser-upload-tags": "",
+            },
+        )
+
+    response = upload("dier.vtt", "1\n00:00:00,000 --> 00:00:04,000\n同志们好\n")  # SubRip renamed .vtt
+    answer = response.json()
+    assert answer["step"] == "reshow_creation_form"
+    assert "字幕文件（.vtt）须为 WebVTT 格式：文件的第一行应为“WEBVTT”。" in answer["htmlFragment"]
+    assert not get_document_model().objects.filter(title="第二讲字幕").exists()
+    response = upload("dier.vtt", VTT)
+    assert response.json()["step"] == "chosen"
+    document = get_document_model().objects.get(title="第二讲字幕")
+    with document.file.open("rb") as handle:  # read on upload and still stored whole
+        assert handle.read().decode() == VTT
 
 
 def test_a_micro_lesson_is_held_to_the_same_rule(editor_client, learning, member):
