@@ -99,7 +99,7 @@ NOTICES = [
         "县机党〔2026〕11号",
         [
             "党员每年参加集中学习培训不少于32学时，支部书记和支委委员不少于56学时。",
-            "依托网上党校实行在线学分制管理，每次培训后进行测试。",
+            "依托网上党校实行在线学习学时管理，每次培训后进行测试。",
         ],
         "docx",
     ),
@@ -441,7 +441,7 @@ def seed_notices(home, seed=2026, stdout=None):
 
 def _seed_repealed_pair(index, committee, categories, editor, approver, existing):
     old_title = "县直机关党员积分管理办法（试行）"
-    new_title = "县直机关党员在线学分制管理办法"
+    new_title = "县直机关党员在线学习学时管理办法"
     if old_title in existing:
         return
     new = DisclosureNoticePage(
@@ -451,7 +451,7 @@ def _seed_repealed_pair(index, committee, categories, editor, approver, existing
         document_number="县机党〔2026〕15号",
         category=categories["党员教育"],
         written_on=datetime.date(2026, 4, 20),
-        body=_body(["党员学习实行在线学分制管理：完成课程并通过测试即记学时，不设排名，不以在线时长计分。"]),
+        body=_body(["党员在线学习实行学时管理：完成课程并通过测试即记学时，不设排名，不以在线时长计分。"]),
         first_published_at=timezone.make_aware(datetime.datetime(2026, 4, 22, 10, 0)),
     )
     index.add_child(instance=new)
@@ -466,7 +466,7 @@ def _seed_repealed_pair(index, committee, categories, editor, approver, existing
         validity=Validity.REPEALED,
         validity_changed_on=datetime.date(2026, 4, 22),
         replaced_by=new,
-        body=_body(["本办法自发布之日起施行。（已被《县直机关党员在线学分制管理办法》废止）"]),
+        body=_body(["本办法自发布之日起施行。（已被《县直机关党员在线学习学时管理办法》废止）"]),
         first_published_at=timezone.make_aware(datetime.datetime(2019, 5, 8, 9, 0)),
     )
     index.add_child(instance=old)

@@ -8,6 +8,7 @@ the search, through SEARCH_SECTIONS_HOOK, which page types are its own and which
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import rjieba
 from django.contrib.contenttypes.models import ContentType
@@ -146,13 +147,26 @@ def ranked(pages, terms):
     return results
 
 
+@dataclass
+class SiteSearch:
+    """One search as the visitor asked it: the sections he may search, his query's words, and the pages he may
+    find (None without words). `results()` ranks them; the view also keys its shared results on `pages`."""
+
+    sections: list
+    terms: list
+    pages: object = None
+
+    def results(self):
+        """Wagtail SearchResults of Page, best first, or None without words."""
+        return ranked(self.pages, self.terms) if self.pages is not None else None
+
+
 def search_pages(request, query, section_key=""):
-    """(sections, search results or None, query words). Results are Wagtail SearchResults of Page, best first."""
+    """The site search for this request (the search view's only way in)."""
     sections = section_registry(request)
     terms = query_words(query)
-    if not terms:
-        return sections, None, terms
-    return sections, ranked(searchable_pages(request, sections, section_key), terms), terms
+    pages = searchable_pages(request, sections, section_key) if terms else None
+    return SiteSearch(sections, terms, pages)
 
 
 def relaxed_queries(terms):

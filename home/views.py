@@ -56,29 +56,28 @@ def search(request):
     section_key = request.GET.get("section", "")
     context = {"query": query, "section_key": section_key, "error": "", "results": None, "results_html": ""}
     status = 200
-    sections = site_search.section_registry(request)
-    context["sections"] = sections
+    too_long = len(query) > site_search.MAX_QUERY_LENGTH
+    found = site_search.search_pages(request, "" if too_long else query, section_key)
+    sections = context["sections"] = found.sections
     section_labels = {section.key: section.label for section in sections}
     context["section_label"] = section_labels.get(section_key, "")
-    terms = site_search.query_words(query) if len(query) <= site_search.MAX_QUERY_LENGTH else []
-    if len(query) > site_search.MAX_QUERY_LENGTH:
+    if too_long:
         context["error"] = f"搜索词太长了，请控制在 {site_search.MAX_QUERY_LENGTH} 个字以内。"
         status = 400
-    elif query and not terms:
+    elif query and not found.terms:
         context["error"] = "请输入要查找的文字、字母或数字。"
-    elif terms:
-        pages = site_search.searchable_pages(request, sections, section_key)
+    elif found.terms:
         page_number = request.GET.get("page", "")[:10]
 
         def results_context():
-            page_obj = Paginator(site_search.ranked(pages, terms), RESULTS_PER_PAGE).get_page(page_number)
-            return {**context, "page_obj": page_obj, "results": _result_items(page_obj, sections, terms)}
+            page_obj = Paginator(found.results(), RESULTS_PER_PAGE).get_page(page_number)
+            return {**context, "page_obj": page_obj, "results": _result_items(page_obj, sections, found.terms)}
 
         # The results part of the page is shared by every search with the same words, page and visible pages
         # (their SQL: the visitor's view restrictions and each section's rules), until the next publish.
         context["results_html"] = shared_html(
             request,
-            ("search", query_key(pages), query, section_key, page_number),
+            ("search", query_key(found.pages), query, section_key, page_number),
             "home/search_results_list.html",
             results_context,
         )

@@ -78,9 +78,20 @@ class MemberYear:
         return self.total >= self.requirement
 
     @property
+    def remaining(self):
+        """学时 still owed this year (0 once complete): the page shows total + remaining = requirement, exactly."""
+        return max(ZERO, self.requirement - self.total)
+
+    @property
+    def expected_figure(self):
+        """The pace target rounded to the cent, the figure shown; behind_by is taken from it, so that the shown
+        target minus the shown total is the shown shortfall."""
+        return _round(self.expected)
+
+    @property
     def behind_by(self):
         """学时 short of the pace needed to finish by 31 December (0 when on pace)."""
-        return max(ZERO, _round(self.expected - self.total))
+        return max(ZERO, self.expected_figure - self.total)
 
     @property
     def missing_required(self):
@@ -121,6 +132,16 @@ def _year_courses(year):
         course.lesson_ids = lessons[course.path]
         course.is_required = course.kind == CoursePage.Kind.REQUIRED
     return courses
+
+
+def course_finished(course, pages_done):
+    """Whether a course of year_courses is finished, given the pages (lessons, the course's test) credited to the
+    member: every live lesson and, where there is one, the course test. The one rule for reports and certificates."""
+    return (
+        bool(course.lesson_ids)
+        and all(pk in pages_done for pk in course.lesson_ids)
+        and (course.pk in pages_done or not course.with_test)
+    )
 
 
 def member_years(members, year, site_settings, today=None):
@@ -171,12 +192,9 @@ def member_years(members, year, site_settings, today=None):
             if not course.applies_to(member):
                 continue
             lessons_done = sum(1 for pk in course.lesson_ids if pk in pages_done)
-            finished = (
-                bool(course.lesson_ids)
-                and lessons_done == len(course.lesson_ids)
-                and (course.pk in pages_done or not course.with_test)
+            entry.courses.append(
+                CourseProgress(course, course_finished(course, pages_done), len(course.lesson_ids), lessons_done)
             )
-            entry.courses.append(CourseProgress(course, finished, len(course.lesson_ids), lessons_done))
         result.append(entry)
     return result
 
@@ -268,3 +286,110 @@ def chart(groups, pace):
         "pace_percent": int(pace * 100),
         "bars": bars,
     }
+
+
+# ---------------------------------------------------------------------------------------------- a member's pace
+
+
+@dataclass
+class PaceChart:
+    """A member's cumulative 学时 through a year against the pace line (server-side SVG, no script).
+
+    Coordinates are in the SVG's own units: a narrow viewBox, so that at 375 px the labels keep their size."""
+
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    path: str  # the member's cumulative line, a step at each day with records
+    pace_end: tuple  # (x, y) where the pace line ends: 31 December at the requirement
+    pace_today: tuple | None  # (x, y) of today's pace target (this year only)
+    mine_end: tuple  # (x, y) of the member's figure at the line's end
+    gridlines: list  # [(y, label)]
+    months: list  # [(x, label)]
+    summary: str  # the text alternative: the figures in a sentence
+
+
+def pace_chart(entry, records, today=None):
+    """The chart of `entry` (a MemberYear) from `records`, the year's CreditRecords already fetched for the page
+    (no query of its own). A record counts at the end of its local date, as the pace does (pace_fraction), kept
+    inside the year (a record for last year may be entered in January)."""
+    from .credits import format_credit
+
+    today = today or timezone.localdate()
+    year, requirement = entry.year, entry.requirement
+    start = datetime.date(year, 1, 1)
+    days = (datetime.date(year + 1, 1, 1) - start).days
+    if year < today.year:
+        end_day = days
+    elif year > today.year:
+        end_day = 0
+    else:
+        end_day = (today - start).days + 1
+
+    by_day = defaultdict(lambda: ZERO)
+    for record in records:
+        day = (timezone.localtime(record.created_at).date() - start).days + 1
+        by_day[min(max(day, 1), max(end_day, 1))] += record.points
+    steps, running, peak = [], ZERO, ZERO
+    for day in sorted(by_day):
+        running += by_day[day]
+        peak = max(peak, running)
+        steps.append((day, running))
+
+    width, height, left, right, top, bottom = 360, 210, 34, 12, 14, 30
+    plot_width, plot_height = width - left - right, height - top - bottom
+    top_value = max(requirement, peak, Decimal(1))
+
+    def x(day):
+        return round(left + plot_width * day / days, 1)
+
+    def y(value):
+        value = max(ZERO, Decimal(value))
+        return round(top + plot_height * float(1 - value / top_value), 1)
+
+    points, value = [f"M{x(0)},{y(0)}"], ZERO
+    for day, running in steps:
+        points.append(f"H{x(day)}V{y(running)}")
+        value = running
+    points.append(f"H{x(end_day)}")
+
+    gridlines = [(y(requirement), format_credit(requirement)), (y(requirement / 2), format_credit(requirement / 2))]
+    if top_value > requirement:
+        gridlines.append((y(top_value), format_credit(top_value)))
+    gridlines.append((y(0), "0"))
+    months = [(x((datetime.date(year, month, 1) - start).days), f"{month}月") for month in range(1, 13, 2)]
+
+    pace_today = None
+    if year == today.year:
+        pace_today = (x(end_day), y(entry.expected_figure))
+        summary = (
+            f"截至{today.month}月{today.day}日，{year}年已完成 {format_credit(entry.total)} 学时；"
+            f"按全年进度（蓝线）此时应完成 {format_credit(entry.expected_figure)} 学时"
+            + (f"，还差 {format_credit(entry.behind_by)} 学时" if entry.behind_by else "，进度正常")
+            + f"；年度要求 {format_credit(requirement)} 学时"
+            + ("，已完成。" if entry.complete else f"，还差 {format_credit(entry.remaining)} 学时。")
+        )
+    elif year < today.year:
+        summary = f"{year}年共完成 {format_credit(entry.total)} 学时，年度要求 {format_credit(requirement)} 学时" + (
+            "，已完成。" if entry.complete else f"，差 {format_credit(entry.remaining)} 学时未完成。"
+        )
+    else:
+        summary = f"{year}年尚未开始，年度要求 {format_credit(requirement)} 学时。"
+    return PaceChart(
+        width=width,
+        height=height,
+        left=left,
+        top=top,
+        plot_width=plot_width,
+        plot_height=plot_height,
+        path="".join(points),
+        pace_end=(x(days), y(requirement)),
+        pace_today=pace_today,
+        mine_end=(x(end_day), y(value)),
+        gridlines=gridlines,
+        months=months,
+        summary=summary,
+    )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from . import conf
 from .access import creditable_members, study_member
+from .certificates import issue_if_finished
 from .credits import COURSE_TEST_CREDIT
 from .models import CoursePage, CreditRecord, LessonPage, StudyClock, StudyProgress, TestAttempt
 
@@ -24,7 +25,7 @@ from .models import CoursePage, CreditRecord, LessonPage, StudyClock, StudyProgr
 def grant_credit(member, *, source, points, reason, page=None, course=None, granted_by=None, year=None, **extra):
     """Write one ledger line. For sources that count once (lessons, micro lessons, course tests) a second grant,
     even one racing the first from another request, returns the existing record: the database's unique
-    constraint decides. Returns (record, created)."""
+    constraint decides. A line that finishes a course issues its certificate. Returns (record, created)."""
     year = year or timezone.localdate().year
     try:
         with transaction.atomic():
@@ -39,11 +40,14 @@ def grant_credit(member, *, source, points, reason, page=None, course=None, gran
                 granted_by=granted_by,
                 **extra,
             )
-            return record, True
     except IntegrityError:
         if source not in CreditRecord.ONCE_SOURCES or page is None:
             raise
         return CreditRecord.objects.get(member=member, source=source, page=page), False
+    # The credit that finishes a course brings its numbered certificate (the certificate page issues it too, for a
+    # course finished by two requests at once, each of which saw only its own credit).
+    issue_if_finished(record)
+    return record, True
 
 
 MANUAL_POINTS_LIMIT = Decimal("20")

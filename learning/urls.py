@@ -12,6 +12,7 @@ urlpatterns = [
     path("test/result/<int:attempt_id>/", views.attempt_result, name="attempt_result"),
     path("my/", views.my_credits, name="my_credits"),
     path("certificate/<int:course_id>/", views.certificate, name="certificate"),
+    path("certificates/verify/", views.verify_certificate, name="verify_certificate"),
     path("credits/new/", views.record_credit, name="record_credit"),
     path("credits/<int:record_id>/attachment/", views.credit_attachment, name="credit_attachment"),
     path("report/", views.report_home, name="report"),

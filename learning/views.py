@@ -16,9 +16,10 @@ from home.models import SiteSettings
 from members.models import Member, Organization
 from security import audit
 
-from . import access, reports, services
+from . import access, certificates, reports, services
+from .credits import format_credit
 from .forms import ManualCreditForm
-from .models import CoursePage, CreditRecord, LessonPage, MicroLessonPage, TestAttempt
+from .models import CourseCertificate, CoursePage, CreditRecord, LessonPage, MicroLessonPage, TestAttempt
 
 HEARTBEAT_MAX_BYTES = 2048
 PAGE_ID_PATTERN = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
@@ -287,25 +288,31 @@ def my_credits(request):
         year,
         SiteSettings.for_request(request),
     )[0]
-    records = CreditRecord.objects.filter(member=member, year=year).select_related("granted_by")
+    records = list(CreditRecord.objects.filter(member=member, year=year).select_related("granted_by"))
     years = CreditRecord.objects.filter(member=member).values_list("year", flat=True).distinct().order_by("-year")[:20]
     return render(
-        request, "learning/my_credits.html", {"entry": entry, "records": records, "year": year, "years": years}
+        request,
+        "learning/my_credits.html",
+        {
+            "entry": entry,
+            "records": records,
+            "year": year,
+            "years": years,
+            "chart": reports.pace_chart(entry, records),
+            "pace_percent": int(reports.pace_fraction(year) * 100),
+        },
     )
 
 
 @login_required
 @require_GET
 def certificate(request, course_id):
-    """A printable certificate for a completed course (结业证明)."""
+    """A printable, numbered certificate for a completed course (结业证明), issued on completion or, at the latest,
+    on the first visit here."""
     member = _active_member(request)
     course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
-    entry = reports.member_years(
-        Member.objects.filter(pk=member.pk).select_related("organization"),
-        course.year,
-        SiteSettings.for_request(request),
-    )[0]
-    if course.pk not in {c.pk for c in entry.completed_courses}:
+    issued = certificates.issue_certificate(member, course)
+    if issued is None:
         return render(request, "learning/certificate_missing.html", {"course": course}, status=404)
     records = CreditRecord.objects.filter(member=member, course=course, source__in=CreditRecord.ONCE_SOURCES).order_by(
         "created_at"
@@ -316,11 +323,49 @@ def certificate(request, course_id):
         {
             "member": member,
             "course": course,
+            "certificate": issued,
+            "verify_url": request.build_absolute_uri(reverse("learning:verify_certificate"))
+            + f"?number={issued.number}",
             "records": records,
             "points": sum((record.points for record in records), reports.ZERO),
-            "completed_at": records.last().created_at if records else None,
         },
     )
+
+
+@require_GET
+def verify_certificate(request):
+    """查验结业证明, for anyone holding a printed one: valid or not, and then only the course, the date and the
+    holder's masked name. 400 for what cannot be a number, 404 for a number never issued, 429 after too many of
+    those from one address."""
+    typed = request.GET.get("number", "")
+    context = {"typed": typed[: certificates.MAX_INPUT]}
+    if not typed.strip():
+        return render(request, "learning/certificate_verify.html", context)
+    number = certificates.normalize_number(typed) if len(typed) <= certificates.MAX_INPUT else None
+    if number is None:
+        context["error"] = (
+            "证明编号格式不正确。编号形如 DXKC202600001-ABCDE：DXKC、四位年份、五位序号、短横线和五位校验码。"
+        )
+        return render(request, "learning/certificate_verify.html", context, status=400)
+    if certificates.too_many_misses(request):
+        context["error"] = "查验次数过多，请一小时后再试。"
+        response = render(request, "learning/certificate_verify.html", context, status=429)
+        response["Retry-After"] = str(certificates.VERIFY_WINDOW)
+        return response
+    found = CourseCertificate.objects.filter(number=number).first()
+    context["number"] = number
+    if found is None:
+        certificates.count_miss(request)
+        context["not_found"] = True
+        return render(request, "learning/certificate_verify.html", context, status=404)
+    context["found"] = {
+        "number": found.number,
+        "course_title": found.course_title,
+        "course_year": found.course_year,
+        "completed_on": found.completed_on,
+        "holder": certificates.mask_name(found.holder_name),
+    }
+    return render(request, "learning/certificate_verify.html", context)
 
 
 @login_required
@@ -366,7 +411,8 @@ def record_credit(request):
                     form.add_error(field_name if field_name in form.fields else None, errors)
             else:
                 messages.success(
-                    request, f"已为{record.member.name}登记 {record.points} 学时（{record.get_activity_display()}）。"
+                    request,
+                    f"已为{record.member.name}登记 {format_credit(record.points)} 学时（{record.get_activity_display()}）。",
                 )
                 return redirect(_report_url_for(request.user, record.member.organization, record.year))
         status = 400

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -24,6 +25,7 @@ from members.models import Member
 
 from . import access, reports
 from .choosers import lecturer_chooser_viewset
+from .credits import format_credit
 from .models import (
     CourseIndexPage,
     CoursePage,
@@ -178,7 +180,16 @@ class CreditRecordViewSet(ModelViewSet):
     add_to_admin_menu = True
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["member", "year", "points", "source", "reason", "granted_by", "created_at"]
+    # 学时 shown as everywhere else (1.5, not 1.50), still sortable by the field.
+    list_display = [
+        "member",
+        "year",
+        Column("points", label="学时", accessor=lambda record: format_credit(record.points), sort_key="points"),
+        "source",
+        "reason",
+        "granted_by",
+        "created_at",
+    ]
     list_filter = ["year", "source", "activity"]
     search_fields = ["member__name", "reason"]
     search_backend_name = None

@@ -1,3 +1,4 @@
+from .certificates import CertificateCounter, CourseCertificate
 from .pages import (
     CourseIndexPage,
     CoursePage,
@@ -10,6 +11,8 @@ from .pages import (
 from .study import CreditRecord, StudyClock, StudyProgress, TestAttempt
 
 __all__ = [
+    "CertificateCounter",
+    "CourseCertificate",
     "CourseIndexPage",
     "CoursePage",
     "CourseQuestion",

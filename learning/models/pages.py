@@ -6,6 +6,7 @@ through `learning.access.can_study`, and the media file goes through a checked v
 """
 
 import math
+from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -314,6 +315,53 @@ class LessonPage(StudyMaterialMixin, TestSettingsMixin, BasePage):  # noqa: DJ00
 
     def course(self):
         return self.get_parent().specific
+
+    def preload_for_sharing(self):
+        super().preload_for_sharing()
+        # The course and its lessons for the 上一讲 / 下一讲 links, kept with the page that home.routing shares
+        # (publishing, moving or restricting a lesson bumps the generation, so they are never older than the tree).
+        self._shared_course_lessons = self._course_lessons()
+
+    def _course_lessons(self):
+        """(course, [(lesson, its own view restrictions)]) in page order: a fixed number of queries (the course,
+        its live lessons, their restrictions with their groups), whatever the number of lessons."""
+        from wagtail.models import PageViewRestriction
+
+        course = self.get_parent().specific
+        lessons = list(LessonPage.objects.live().child_of(course).order_by("path").only("pk", "title", "url_path"))
+        restrictions = defaultdict(list)
+        for restriction in PageViewRestriction.objects.filter(
+            page__in=[lesson.pk for lesson in lessons]
+        ).prefetch_related("groups"):
+            restrictions[restriction.page_id].append(restriction)
+        return course, [(lesson, restrictions[lesson.pk]) for lesson in lessons]
+
+    def lesson_nav(self, request):
+        """上一讲 / 下一讲 / 返回课程: the neighbours among the course's live lessons this visitor may see (a lesson
+        behind a restriction he does not pass is skipped, as if it were not there). The course's own restrictions
+        he has passed already, to see this lesson."""
+        shared = getattr(self, "_shared_course_lessons", None)
+        course, lessons = shared if shared is not None else self._course_lessons()
+        visible = [
+            lesson
+            for lesson, restrictions in lessons
+            if lesson.pk == self.pk or all(restriction.accept_request(request) for restriction in restrictions)
+        ]
+        position = next((number for number, lesson in enumerate(visible) if lesson.pk == self.pk), None)
+        if position is None:  # a preview of a lesson not yet live: only the way back to the course
+            return {"course": course, "previous": None, "next": None, "number": None, "count": len(visible)}
+        return {
+            "course": course,
+            "previous": visible[position - 1] if position > 0 else None,
+            "next": visible[position + 1] if position + 1 < len(visible) else None,
+            "number": position + 1,
+            "count": len(visible),
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["lesson_nav"] = self.lesson_nav(request)
+        return context
 
 
 class MicroLessonIndexPage(BasePage):

@@ -1,5 +1,7 @@
 from django import template
 
+from learning.credits import format_credit
+
 register = template.Library()
 
 
@@ -18,8 +20,5 @@ def study_time(seconds):
 
 @register.filter
 def credit(value):
-    """1.50 → 1.5, 2.00 → 2: 学时 without trailing zeros."""
-    if value is None:
-        return "0"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
+    """The one way a 学时 figure is shown (learning.credits.format_credit): 1.50 → 1.5, 2.00 → 2."""
+    return format_credit(value)

@@ -18,6 +18,8 @@ FIXED_URLS = [
     "/accounts/login/",
     "/volunteers/register/",
     "/me/",
+    "/learning/my/",
+    "/learning/certificates/verify/",
     "/messages/",
     "/no-such-page/",
 ]

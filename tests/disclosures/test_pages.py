@@ -81,7 +81,7 @@ def test_a_valid_notice_cannot_name_a_replacement(make_notice):
 
 @pytest.mark.django_db
 def test_the_header_table_and_repeal_banner(client, make_notice):
-    newer = make_notice("县直机关党员在线学分制管理办法", document_number="县机党〔2026〕15号")
+    newer = make_notice("县直机关党员在线学习学时管理办法", document_number="县机党〔2026〕15号")
     older = make_notice(
         "县直机关党员积分管理办法（试行）",
         validity=Validity.REPEALED,
@@ -102,7 +102,7 @@ def test_the_header_table_and_repeal_banner(client, make_notice):
     ):
         assert text in html
     assert "本文件已废止" in html and "2026年4月22日" in html
-    assert f'现行文件：<a href="{newer.url}">县直机关党员在线学分制管理办法</a>' in html
+    assert f'现行文件：<a href="{newer.url}">县直机关党员在线学习学时管理办法</a>' in html
     assert "县机党〔2026〕15号" in client.get(newer.url).content.decode()
 
 

@@ -255,7 +255,7 @@ def test_demo_queries_find_their_page_in_the_top_three(demo):
     request.session = {}
     misses = []
     for query, expected in DEMO_QUERIES:
-        _, results, _ = site_search.search_pages(request, query)
+        results = site_search.search_pages(request, query).results()
         found = [page.title for page in results[:3]]
         if expected not in found:
             misses.append((query, expected, found))

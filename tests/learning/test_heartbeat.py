@@ -4,8 +4,10 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from learning.models import CreditRecord, StudyProgress
 from learning.services import Beat, record_heartbeat
@@ -205,7 +207,9 @@ def test_heartbeat_needs_the_csrf_token(learning, csrf_client):
     [
         {"tab": TAB, "event": "start"},
         {"page": "abc", "tab": TAB, "event": "start"},
+        {"page": "{page}", "event": "start"},
         {"page": "{page}", "tab": "short", "event": "start"},
+        {"page": "{page}", "tab": "a" * 41, "event": "start"},
         {"page": "{page}", "tab": "<script>alert(1)</script>", "event": "start"},
         {"page": "{page}", "tab": TAB, "event": "finish"},
         {"page": "{page}", "tab": TAB, "event": "beat", "position": "nan"},
@@ -227,6 +231,7 @@ def test_huge_heartbeat_payload_gets_a_413(learning, csrf_client):
     client, token = csrf_client
     response = post(client, token, page=learning["lesson2"].pk, tab=TAB, event="start", junk="x" * 100_000)
     assert response.status_code == 413
+    assert post(client, token, page=learning["lesson2"].pk, tab="a" * 5000, event="start").status_code == 413
     assert not StudyProgress.objects.exists()
 
 
@@ -235,6 +240,20 @@ def test_heartbeat_for_a_page_that_is_not_a_lesson_is_404(learning, csrf_client)
     for page in (learning["course"], learning["index"]):
         assert post(client, token, page=page.pk, tab=TAB, event="start").status_code == 404
     assert post(client, token, page=999999, tab=TAB, event="start").status_code == 404
+
+
+def test_heartbeat_for_a_lesson_not_live_or_not_his_is_404(learning, csrf_client, org_tree):
+    client, token = csrf_client
+    draft = learning["lesson2"]
+    draft.unpublish()
+    assert post(client, token, page=draft.pk, tab=TAB, event="start").status_code == 404
+    # A lesson restricted to a group he is not in is someone else's lesson.
+    restricted = learning["lesson"]
+    restriction = PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(Group.objects.create(name="县委办公室党支部"))
+    response = post(client, token, page=restricted.pk, tab=TAB, event="start")
+    assert response.status_code == 404 and response.json()["error"]
+    assert not StudyProgress.objects.exists()
 
 
 def test_heartbeat_is_for_members_only(learning, client, make_user):

@@ -9,7 +9,7 @@ from home.sections import DEMO_CONTENT_HOOK
 from members import demo as members_demo
 
 INTRODUCTION = (
-    "以制度化、规范化、信息化促进机关党建工作科学化。本站提供党务公开、网上党校在线学分、"
+    "以制度化、规范化、信息化促进机关党建工作科学化。本站提供党务公开、网上党校在线学习、"
     "党员志愿服务和“十佳”评选等服务，群众可查阅公开信息，党员登录后可学习、报名和投票。"
 )
 ABOUT = (
