@@ -5,12 +5,12 @@ for review and scheduling all validate in full. So a draft with a clip that is s
 transcript, may be saved while the editor works on it; it cannot go live.
 """
 
-from wagtail.admin.forms import WagtailAdminPageForm
+from home.admin_forms import BasePageForm
 
 from .media import publish_problems
 
 
-class StudyMaterialForm(WagtailAdminPageForm):
+class StudyMaterialForm(BasePageForm):
     def clean(self):
         cleaned_data = super().clean()
         if self.is_deferred_validation:

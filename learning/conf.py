@@ -18,3 +18,13 @@ def completion_ratio():
 def seconds_per_minute():
     """Seconds of study per minute of a lesson's stated duration: 60, except in tests that shrink durations."""
     return Decimal(str(getattr(settings, "LEARNING_SECONDS_PER_MINUTE", 60)))
+
+
+def test_attempts_per_day():
+    """How many attempts at one test a member may submit in a day (local time)."""
+    return int(getattr(settings, "LEARNING_TEST_ATTEMPTS_PER_DAY", 3))
+
+
+def test_retry_minutes():
+    """The pause between two attempts at one test (minutes after the last submission)."""
+    return int(getattr(settings, "LEARNING_TEST_RETRY_MINUTES", 10))

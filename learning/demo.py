@@ -61,24 +61,86 @@ COURSES = [
                 "十三\n十四\n十五\n十六",
                 "C",
                 "全会审议通过了关于制定“十五五”规划的建议。",
+                "全会的主要成果",
             ),
-            ("true_false", "党的二十届四中全会于 2025 年 10 月在北京举行。", "", "对", ""),
-            ("true_false", "“十五五”时期是基本实现社会主义现代化夯实基础、全面发力的关键时期。", "", "对", ""),
+            ("true_false", "党的二十届四中全会于 2025 年 10 月在北京举行。", "", "对", "", "全会概况"),
+            (
+                "true_false",
+                "“十五五”时期是基本实现社会主义现代化夯实基础、全面发力的关键时期。",
+                "",
+                "对",
+                "",
+                "“十五五”时期的历史方位",
+            ),
             (
                 "single",
                 "我国基本实现社会主义现代化的目标年份是（　）。",
                 "2025 年\n2030 年\n2035 年\n2050 年",
                 "C",
                 "到 2035 年基本实现社会主义现代化。",
+                "“两步走”战略安排",
             ),
+            (
+                "single",
+                "从 2035 年到（　），把我国建成富强民主文明和谐美丽的社会主义现代化强国。",
+                "2040 年\n2045 年\n本世纪中叶\n本世纪末",
+                "C",
+                "党的十九大作出从 2020 年到本世纪中叶分两个阶段安排的战略部署。",
+                "“两步走”战略安排",
+            ),
+            ("true_false", "“十五五”规划的时间跨度是 2026 年至 2030 年。", "", "对", "", "“十五五”时期的历史方位"),
             (
                 "multiple",
                 "机关党员学习贯彻全会精神，应当做到（　）。",
                 "原原本本学习全会文件\n结合本单位职能抓落实\n只在会议上传达，不必联系实际\n在服务群众中作表率",
                 "ABD",
                 "学习要联系实际，落到本职工作中。",
+                "贯彻落实的要求",
             ),
-            ("true_false", "学习全会精神只是领导干部的事，普通党员可以不学。", "", "错", "全体党员都要认真学习。"),
+            (
+                "multiple",
+                "学习全会精神的有效方式包括（　）。",
+                "参加支部集中学习研讨\n撰写心得体会并联系工作实际\n在“三会一课”中交流体会\n转发文件即视为学习完成",
+                "ABC",
+                "转发文件不等于学习，要学深悟透、联系实际。",
+                "学习的方式方法",
+            ),
+            (
+                "true_false",
+                "学习全会精神只是领导干部的事，普通党员可以不学。",
+                "",
+                "错",
+                "全体党员都要认真学习。",
+                "贯彻落实的要求",
+            ),
+            (
+                "single",
+                "对全会作出的决策部署，机关党员首先应当（　）。",
+                "等待上级逐条解释后再执行\n结合本职工作抓好贯彻落实\n只关注与本人利益相关的内容\n把落实任务推给其他部门",
+                "B",
+                "",
+                "贯彻落实的要求",
+            ),
+        ],
+        "lesson_questions": [
+            (
+                "single",
+                "“十五五”规划建议的全称是《中共中央关于制定国民经济和社会发展第十五个五年规划的（　）》。",
+                "决定\n建议\n纲要\n意见",
+                "B",
+                "",
+                "全会的主要成果",
+            ),
+            ("true_false", "党的二十届四中全会审议通过了关于制定“十五五”规划的建议。", "", "对", "", "全会的主要成果"),
+            (
+                "single",
+                "“十五五”时期是指（　）。",
+                "2021—2025 年\n2026—2030 年\n2031—2035 年\n2036—2040 年",
+                "B",
+                "",
+                "“十五五”时期的历史方位",
+            ),
+            ("true_false", "学习全会精神要原原本本学、联系实际学，不能浮在表面。", "", "对", "", "学习的方式方法"),
         ],
     },
     {
@@ -101,19 +163,118 @@ COURSES = [
                 "“三会一课”中的“三会”是指（　）。",
                 "支部党员大会\n支部委员会\n党小组会\n党员代表大会",
                 "ABC",
-                "",
+                "“一课”是党课。",
+                "“三会一课”制度",
             ),
-            ("single", "预备党员的预备期为（　）。", "半年\n一年\n两年\n三年", "B", "党章规定预备期为一年。"),
+            ("true_false", "党支部党员大会一般每季度召开 1 次。", "", "对", "", "“三会一课”制度"),
+            (
+                "single",
+                "预备党员的预备期为（　）。",
+                "半年\n一年\n两年\n三年",
+                "B",
+                "党章规定预备期为一年。",
+                "预备党员和党龄",
+            ),
             (
                 "single",
                 "党员的党龄从（　）算起。",
                 "递交入党申请书之日\n支部大会通过之日\n预备期满转为正式党员之日\n上级党委批准之日",
                 "C",
                 "",
+                "预备党员和党龄",
             ),
-            ("true_false", "党员无正当理由，连续 6 个月不交纳党费，就被认为是自行脱党。", "", "对", "见党章第九条。"),
-            ("true_false", "党支部应当每月相对固定 1 天开展主题党日。", "", "对", ""),
-            ("single", "留党察看处分的期限最长不超过（　）。", "半年\n一年\n两年\n三年", "C", ""),
+            (
+                "true_false",
+                "党员无正当理由，连续 6 个月不交纳党费，就被认为是自行脱党。",
+                "",
+                "对",
+                "见党章第九条。",
+                "党员的组织纪律",
+            ),
+            ("true_false", "党支部应当每月相对固定 1 天开展主题党日。", "", "对", "", "主题党日"),
+            (
+                "single",
+                "党章规定，党员必须履行的义务共有（　）项。",
+                "六\n七\n八\n十",
+                "C",
+                "党员有八项义务，也享有八项权利。",
+                "党员的义务",
+            ),
+            (
+                "true_false",
+                "党员有权在党的会议上和党报党刊上，参加关于党的政策问题的讨论。",
+                "",
+                "对",
+                "",
+                "党员的权利",
+            ),
+            (
+                "single",
+                "党的最高领导机关是（　）。",
+                "党的全国代表大会和它所产生的中央委员会\n中央政治局\n中央纪律检查委员会\n中央书记处",
+                "A",
+                "见党章第十条。",
+                "党的组织制度",
+            ),
+            (
+                "single",
+                "党的纪律处分共有（　）种。",
+                "三\n四\n五\n六",
+                "C",
+                "警告、严重警告、撤销党内职务、留党察看、开除党籍。",
+                "党的纪律处分",
+            ),
+            (
+                "single",
+                "留党察看处分的期限最长不超过（　）。",
+                "半年\n一年\n两年\n三年",
+                "C",
+                "",
+                "党的纪律处分",
+            ),
+        ],
+        "lesson_questions": [
+            (
+                "single",
+                "下列属于党员权利的是（　）。",
+                "参加党的有关会议，阅读党的有关文件，接受党的教育和培训\n认真学习马克思列宁主义\n自觉遵守党的纪律\n切实开展批评和自我批评",
+                "A",
+                "其余三项是党员的义务。",
+                "党员的权利",
+            ),
+            (
+                "single",
+                "下列属于党员义务的是（　）。",
+                "在党的会议上有根据地批评党的任何组织和任何党员\n行使表决权、选举权，有被选举权\n贯彻执行党的基本路线和各项方针、政策\n对党的工作提出建议和倡议",
+                "C",
+                "其余三项是党员的权利。",
+                "党员的义务",
+            ),
+            (
+                "multiple",
+                "党章规定的党员义务要求党员（　）。",
+                "坚持党和人民的利益高于一切\n自觉遵守党的纪律，首先是党的政治纪律和政治规矩\n密切联系群众\n把个人利益放在集体利益之上",
+                "ABC",
+                "",
+                "党员的义务",
+            ),
+            (
+                "true_false",
+                "党员的权利和义务是统一的，党员在享有权利的同时必须履行义务。",
+                "",
+                "对",
+                "",
+                "权利和义务的关系",
+            ),
+            ("true_false", "党的任何一级组织直至中央都无权剥夺党员的权利。", "", "对", "见党章第四条。", "党员的权利"),
+            (
+                "true_false",
+                "党员对党的决议和政策如有不同意见，可以不执行。",
+                "",
+                "错",
+                "在坚决执行的前提下，可以声明保留，并向党的上级组织直至中央提出。",
+                "党员的权利",
+            ),
         ],
     },
     {
@@ -131,14 +292,22 @@ COURSES = [
             ("dangfei-shoujiao", "第四讲：党费收缴、使用和管理", 14, False),
         ],
         "questions": [
-            ("true_false", "凡是有正式党员 3 人以上的单位，都应当成立党的基层组织。", "", "对", ""),
-            ("single", "正式党员不足（　）人的党支部，不设支部委员会，设 1 名书记。", "3\n5\n7\n9", "C", ""),
+            ("true_false", "凡是有正式党员 3 人以上的单位，都应当成立党的基层组织。", "", "对", "", "基层组织的设置"),
+            (
+                "single",
+                "正式党员不足（　）人的党支部，不设支部委员会，设 1 名书记。",
+                "3\n5\n7\n9",
+                "C",
+                "",
+                "支部委员会",
+            ),
             (
                 "single",
                 "党员每年集中学习培训时间一般不少于（　）学时。",
                 "16\n24\n32\n56",
                 "C",
                 "党组织书记和班子成员不少于 56 学时。",
+                "党员教育的学时要求",
             ),
             (
                 "true_false",
@@ -146,6 +315,7 @@ COURSES = [
                 "",
                 "错",
                 "本站不做在线时长排名，学时只认定完成的课程和通过的测试。",
+                "学时的认定",
             ),
             (
                 "multiple",
@@ -153,6 +323,61 @@ COURSES = [
                 "组织召开“三会一课”\n开展党员教育管理\n按规定收缴党费\n代替行政决定单位人事",
                 "ABC",
                 "",
+                "党支部的基本任务",
+            ),
+            ("single", "党小组会一般（　）召开 1 次。", "每周\n每月\n每季度\n每半年", "B", "", "“三会一课”制度"),
+            (
+                "true_false",
+                "党课应当针对党员思想和工作实际，回应党员普遍关心的问题。",
+                "",
+                "对",
+                "",
+                "“三会一课”制度",
+            ),
+            (
+                "multiple",
+                "党费可以用于（　）。",
+                "教育培训党员\n订阅或购买用于开展党员教育的报刊、资料\n走访慰问生活困难党员\n发放工作人员奖金",
+                "ABC",
+                "党费不得用于发放工作人员奖金、福利。",
+                "党费的使用",
+            ),
+            ("true_false", "党员工作单位变动后，应当及时转接党的组织关系。", "", "对", "", "党员的组织关系"),
+        ],
+        "lesson_questions": [
+            (
+                "single",
+                "正式党员 3 人以上、50 人以下的机关单位，一般设立（　）。",
+                "党小组\n党支部\n党的总支部委员会\n党的基层委员会",
+                "B",
+                "",
+                "基层组织的设置",
+            ),
+            (
+                "single",
+                "党员人数 50 人以上、100 人以下的机关单位，一般设立（　）。",
+                "党支部\n党的总支部委员会\n党的基层委员会\n党小组",
+                "B",
+                "党员人数 100 人以上的，设立党的基层委员会。",
+                "基层组织的设置",
+            ),
+            ("true_false", "党支部是党的基础组织，是党组织开展工作的基本单元。", "", "对", "", "党支部的地位"),
+            (
+                "true_false",
+                "正式党员不足 3 人的单位，可以与邻近单位的党员联合成立党支部。",
+                "",
+                "对",
+                "",
+                "基层组织的设置",
+            ),
+            ("single", "党支部党员人数一般不超过（　）人。", "30\n50\n70\n100", "B", "", "党支部的设置"),
+            (
+                "multiple",
+                "党支部委员会一般设（　）等委员。",
+                "书记\n组织委员\n宣传委员\n财务总监",
+                "ABC",
+                "还可以设纪检委员，必要时设副书记。",
+                "支部委员会",
             ),
         ],
     },
@@ -163,14 +388,16 @@ LESSON_TEXT = [
     "学习时可以联系本单位、本岗位的实际，想一想：在日常工作中怎样把学习成果转化为推动工作的实际行动？",
     "建议党员在学习后参加支部组织的交流研讨，把学习体会带到“三会一课”和主题党日中去。",
 ]
+# Added to the bank of each course's first lesson, after its own questions.
 LESSON_QUESTIONS = [
-    ("true_false", "学习后应当联系本职工作，把学习成果转化为实际行动。", "", "对", ""),
+    ("true_false", "学习后应当联系本职工作，把学习成果转化为实际行动。", "", "对", "", "学以致用"),
     (
         "single",
         "下列做法中，最符合学以致用要求的是（　）。",
         "只抄笔记\n结合岗位找差距、定措施\n把学习任务交给他人完成\n只在考试前突击学习",
         "B",
         "",
+        "学以致用",
     ),
     (
         "true_false",
@@ -178,8 +405,10 @@ LESSON_QUESTIONS = [
         "",
         "错",
         "学习时间只在页面在前台、正在学习时计算。",
+        "学习纪律",
     ),
 ]
+COURSE_DRAW, LESSON_DRAW = 5, 3
 
 MICRO_LESSONS = [
     ("caizheng-minsheng", "一张财政报表里的民生温度", "secretary", 2),
@@ -305,11 +534,24 @@ def _publish_fitting(page):
 
 
 def _add_questions(page, model, questions):
-    for order, (kind, text, options, answer, explanation) in enumerate(questions):
+    """Add the questions the bank lacks (matched by text) and fill in missing topics, so that a database seeded
+    before the banks grew gets the larger bank on the next run. Returns whether anything changed."""
+    existing = {question.text: question for question in model.objects.filter(page=page)}
+    changed = False
+    for order, (kind, text, options, answer, explanation, topic) in enumerate(questions):
+        question = existing.get(text)
+        if question is not None:
+            if not question.topic:
+                question.topic = topic
+                question.save(update_fields=["topic"])
+                changed = True
+            continue
         question = model(page=page, sort_order=order, kind=kind, text=text, options=options, answer=answer)
-        question.explanation = explanation
+        question.explanation, question.topic = explanation, topic
         question.full_clean(exclude=["page"])
         question.save()
+        changed = True
+    return changed
 
 
 def seed_pages(home, year):
@@ -337,10 +579,10 @@ def seed_pages(home, year):
             year=year,
             summary=spec["summary"],
             description=spec["description"],
-            questions_per_attempt=5,
+            questions_per_attempt=COURSE_DRAW,
         )
-        if created:
-            _add_questions(course, CourseQuestion, spec["questions"])
+        # A new course, or one whose bank grew: publish, so that the editor's revision holds the whole bank.
+        if _add_questions(course, CourseQuestion, spec["questions"]) or created:
             _publish(course)
         lessons = []
         for position, (slug, title, minutes, with_audio) in enumerate(spec["lessons"]):
@@ -360,12 +602,16 @@ def seed_pages(home, year):
                 media=media,
                 transcript="".join(P(text) for text in TRANSCRIPTS.get(slug, [])) if with_audio else "",
                 summary=f"{spec['title']}{title[:3]}，约 {minutes} 分钟。",
-                questions_per_attempt=3,
+                questions_per_attempt=LESSON_DRAW,
+            )
+            # The first lesson of each course has its own test after training.
+            grown = position == 0 and _add_questions(
+                lesson, LessonQuestion, spec["lesson_questions"] + LESSON_QUESTIONS
             )
             if created:
-                if position == 0:  # the first lesson of each course has its own test after training
-                    _add_questions(lesson, LessonQuestion, LESSON_QUESTIONS)
                 _publish_fitting(lesson)
+            elif grown:  # a lesson of an older seed, live already: its larger bank goes live with it
+                _publish(lesson)
             lessons.append(lesson)
         courses.append((course, lessons))
     return courses
@@ -454,6 +700,7 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                 meetings = 6 + int(diligence * 9 + rng.random() * 2)
             for (course, lessons), done, passed in zip(courses, lessons_done, tests, strict=True):
                 for lesson in lessons[:done]:
+                    completed_at = when(rng.randint(3, now.month))
                     records.append(
                         CreditRecord(
                             member=member,
@@ -463,19 +710,20 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                             page=lesson,
                             course=course,
                             reason=f"课程学习：完成《{lesson.title}》",
-                            created_at=when(rng.randint(3, now.month)),
+                            created_at=completed_at,
                         )
                     )
                     if lesson.pk in with_test:
+                        # Passed when the lesson was completed, and before today: seeding uses none of today's attempts.
                         attempts.append(
                             TestAttempt(
                                 member=member,
                                 page=lesson,
                                 question_ids=[],
                                 score=100,
-                                correct_count=3,
+                                correct_count=LESSON_DRAW,
                                 passed=True,
-                                submitted_at=now,
+                                submitted_at=min(completed_at, now - datetime.timedelta(days=1)),
                             )
                         )
                     progress_rows.append(

@@ -17,7 +17,7 @@ from . import conf
 from .access import creditable_members, study_member
 from .certificates import issue_if_finished
 from .credits import COURSE_TEST_CREDIT
-from .models import CoursePage, CreditRecord, LessonPage, StudyClock, StudyProgress, TestAttempt
+from .models import CoursePage, CreditRecord, LessonPage, StudyClock, StudyProgress, TestAttempt, TestLock
 
 # ---------------------------------------------------------------------------------------------- the ledger
 
@@ -302,6 +302,14 @@ class AlreadySubmitted(Exception):
     pass
 
 
+class TooManyAttempts(Exception):
+    """Beyond the daily limit or within the pause between attempts: `retry_at` says when he may try again."""
+
+    def __init__(self, message, retry_at):
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
 def test_page(page):
     """The page whose test this is (a lesson or a course), or None if it has no test."""
     page = page.specific
@@ -310,27 +318,112 @@ def test_page(page):
     return None
 
 
-def start_attempt(member, page):
-    """The member's open attempt at this test, or a new one with a random selection of questions."""
+def _when(moment):
+    moment = timezone.localtime(moment)
+    today = timezone.localdate()
+    day = "今天" if moment.date() == today else "明天" if moment.date() == today + timedelta(days=1) else ""
+    day = day or f"{moment.month} 月 {moment.day} 日"
+    return f"{day} {moment:%H:%M}"
+
+
+@dataclass
+class Allowance:
+    """A member's attempts at one test today, against the limits, and when he may start the next one."""
+
+    per_day: int
+    pause_minutes: int
+    used_today: int
+    retry_at: object = None  # an aware datetime, or None when he may start now
+
+    @property
+    def left_today(self):
+        return max(0, self.per_day - self.used_today)
+
+    @property
+    def retry_text(self):
+        return _when(self.retry_at) if self.retry_at else ""
+
+    def refusal(self):
+        if self.retry_at is None:
+            return None
+        if self.used_today >= self.per_day:
+            message = (
+                f"本测试每天最多提交 {self.per_day} 次，今天的次数已用完。请复习后于{_when(self.retry_at)}后再试。"
+            )
+        else:
+            message = f"两次测试之间需间隔 {self.pause_minutes} 分钟，请利用这段时间复习，{_when(self.retry_at)}后可再次测试。"
+        return TooManyAttempts(message, self.retry_at)
+
+
+def attempt_allowance(member, page, now=None):
+    """Submitted attempts at this test since local midnight, and the pause since the last one. Two queries."""
+    now = now or timezone.now()
+    per_day, pause = conf.test_attempts_per_day(), conf.test_retry_minutes()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    submitted = TestAttempt.objects.filter(member=member, page=page, submitted_at__isnull=False)
+    used = submitted.filter(submitted_at__gte=midnight).count()
+    last = submitted.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+    retry_at = None
+    if used >= per_day:
+        retry_at = midnight + timedelta(days=1)
+    elif last is not None and last + timedelta(minutes=pause) > now:
+        retry_at = last + timedelta(minutes=pause)
+    return Allowance(per_day, pause, used, retry_at)
+
+
+def _option_order(question, rng):
+    order = list(range(len(question.option_list())))
+    if question.kind != question.Kind.TRUE_FALSE:  # 正确 before 错误 is how a true/false question reads
+        rng.shuffle(order)
+    return order
+
+
+def option_order(attempt, question):
+    """The order the attempt shows the question's options in: the stored one, the bank's order if none was
+    stored, or None if the editor changed the number of options since it was drawn."""
+    count = len(question.option_list())
+    order = (attempt.option_orders or {}).get(str(question.pk))
+    if order is None:
+        return list(range(count))
+    return order if sorted(order) == list(range(count)) else None
+
+
+def start_attempt(member, page, now=None):
+    """The member's open attempt at this test, or a new one with a random selection of questions in a random
+    order, and each question's options in a random order. A new one is refused (TooManyAttempts) beyond the
+    daily limit or within the pause after the last; submitting checks again, under a lock."""
     if isinstance(page, CoursePage):
         status = course_status(member, page, list(page.lessons()))
         if not status["lessons_done"]:
             raise TestNotOpen("请先完成本课程的全部章节，再参加课程测试。")
-    question_ids = set(page.questions.values_list("pk", flat=True))
-    if not question_ids:
+    bank = {question.pk: question for question in page.questions.all()}
+    if not bank:
         raise TestNotOpen("本课程暂无测试。")
     attempt = TestAttempt.objects.filter(member=member, page=page, submitted_at__isnull=True).first()
-    if attempt is not None and set(attempt.question_ids) <= question_ids:
-        return attempt
-    if attempt is not None:  # the editor changed the questions since: draw again
-        attempt.delete()
-    count = min(page.questions_per_attempt, len(question_ids))
-    chosen = random.SystemRandom().sample(sorted(question_ids), count)
+    if attempt is not None:
+        current = set(attempt.question_ids) <= set(bank) and all(
+            option_order(attempt, bank[pk]) is not None for pk in attempt.question_ids
+        )
+        if current:
+            return attempt
+        attempt.delete()  # the editor changed the questions since: draw again
+    refusal = attempt_allowance(member, page, now).refusal()
+    if refusal:
+        raise refusal
+    rng = random.SystemRandom()
+    count = min(page.questions_per_attempt, len(bank))
+    chosen = rng.sample(sorted(bank), count)  # in the order drawn
+    orders = {str(pk): _option_order(bank[pk], rng) for pk in chosen}
     try:
         with transaction.atomic():
-            return TestAttempt.objects.create(member=member, page=page, question_ids=chosen, pass_mark=page.pass_mark)
-    except IntegrityError:  # a second request opened it at the same moment
-        return TestAttempt.objects.get(member=member, page=page, submitted_at__isnull=True)
+            return TestAttempt.objects.create(
+                member=member, page=page, question_ids=chosen, option_orders=orders, pass_mark=page.pass_mark
+            )
+    except IntegrityError:  # a second request opened one at the same moment
+        opened = TestAttempt.objects.filter(member=member, page=page, submitted_at__isnull=True).first()
+        if opened is None:  # and submitted it since: start over, limits included
+            return start_attempt(member, page, now)
+        return opened
 
 
 def attempt_questions(attempt, page):
@@ -339,27 +432,48 @@ def attempt_questions(attempt, page):
     return [by_id[pk] for pk in attempt.question_ids if pk in by_id]
 
 
+def attempt_choices(attempt, question):
+    """[(shown letter, own letter, text), ...] in the attempt's order (the bank's if it no longer fits)."""
+    order = option_order(attempt, question) or list(range(len(question.option_list())))
+    return question.shuffled(order)
+
+
 def submit_attempt(attempt, page, answers, now=None):
-    """Grade an attempt. `answers` maps question id → list of letters. Answers to questions that are not this
-    attempt's raise BadAnswers; a second submission raises AlreadySubmitted. A pass completes the lesson or
-    grants the course test credit, once, however many attempts."""
+    """Grade an attempt. `answers` maps question id → list of the letters shown to the member; each is turned
+    into the option's own letter through the attempt's option order, and scored and stored by that. Answers to
+    questions that are not this attempt's raise BadAnswers; a second submission raises AlreadySubmitted; one
+    beyond the daily limit or within the pause raises TooManyAttempts (counted under the member's TestLock row,
+    so simultaneous submissions cannot exceed them). A pass completes the lesson or grants the course test
+    credit, once, however many attempts."""
     now = now or timezone.now()
     allowed = set(attempt.question_ids)
     if not set(answers) <= allowed:
         raise BadAnswers("提交的答案与本次测试的题目不符。")
     questions = attempt_questions(attempt, page)
+    own_answers = {}
     for question in questions:
-        valid = {letter for letter, _ in question.choices()}
-        if not set(answers.get(question.pk, [])) <= valid:
+        order = option_order(attempt, question)
+        if order is None:
+            raise BadAnswers("题目的选项在您答题期间有所修改，请返回重新开始测试。")
+        shown = {shown: own for shown, own, _ in question.shuffled(order)}
+        chosen = answers.get(question.pk, [])
+        if not set(chosen) <= set(shown):
             raise BadAnswers("提交的答案不在题目的选项之中。")
-        if question.kind != question.Kind.MULTIPLE and len(answers.get(question.pk, [])) > 1:
+        if question.kind != question.Kind.MULTIPLE and len(chosen) > 1:
             raise BadAnswers("单选题和判断题只能选择一个答案。")
+        if question.pk in answers:
+            own_answers[question.pk] = {shown[letter] for letter in chosen}
     with transaction.atomic():
+        TestLock.objects.get_or_create(member_id=attempt.member_id, page_id=attempt.page_id)
+        TestLock.objects.select_for_update().get(member_id=attempt.member_id, page_id=attempt.page_id)
         attempt = TestAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.submitted_at is not None:
             raise AlreadySubmitted("这次测试已经提交过了。")
-        correct = sum(1 for question in questions if question.is_correct(answers.get(question.pk, [])))
-        attempt.answers = {str(pk): sorted(letters) for pk, letters in answers.items()}
+        refusal = attempt_allowance(attempt.member, page, now).refusal()
+        if refusal:
+            raise refusal
+        correct = sum(1 for question in questions if question.is_correct(own_answers.get(question.pk, [])))
+        attempt.answers = {str(pk): sorted(letters) for pk, letters in own_answers.items()}
         attempt.correct_count = correct
         attempt.score = round(correct * 100 / len(questions)) if questions else 0
         attempt.passed = attempt.score >= attempt.pass_mark

@@ -203,18 +203,36 @@ def take_test(request, page_id):
         attempt = services.start_attempt(member, page)
     except services.TestNotOpen as error:
         return render(request, "learning/test_closed.html", {"page": page, "reason": str(error)}, status=409)
+    except services.TooManyAttempts as error:
+        return _too_many(request, page, error)
     passed_before = TestAttempt.objects.filter(member=member, page=page, passed=True).exists()
+    questions = services.attempt_questions(attempt, page)
     return render(
         request,
         "learning/test_attempt.html",
         {
             "page": page,
             "attempt": attempt,
-            "questions": services.attempt_questions(attempt, page),
+            "questions": [
+                {"question": question, "choices": services.attempt_choices(attempt, question)} for question in questions
+            ],
+            "allowance": services.attempt_allowance(member, page),
             "passed_before": passed_before,
             "is_course": isinstance(page, CoursePage),
         },
     )
+
+
+def _too_many(request, page, error):
+    """429 with the time he may try again, in words and in Retry-After."""
+    response = render(
+        request,
+        "learning/test_limited.html",
+        {"page": page, "reason": str(error), "retry_at": error.retry_at},
+        status=429,
+    )
+    response["Retry-After"] = str(max(1, int((error.retry_at - timezone.now()).total_seconds())))
+    return response
 
 
 def _submit_test(request, member, page):
@@ -240,6 +258,8 @@ def _submit_test(request, member, page):
         return render(request, "learning/test_error.html", {"page": page, "reason": str(error)}, status=400)
     except services.AlreadySubmitted as error:
         return render(request, "learning/test_error.html", {"page": page, "reason": str(error)}, status=409)
+    except services.TooManyAttempts as error:
+        return _too_many(request, page, error)
     return redirect("learning:attempt_result", attempt_id=attempt.pk)
 
 
@@ -251,27 +271,37 @@ def attempt_result(request, attempt_id):
     page = attempt.page.specific
     questions = services.attempt_questions(attempt, page)
     answers = attempt.answers or {}
-    rows = []
+    rows, topics = [], []
     for question in questions:
-        chosen = answers.get(str(question.pk), [])
-        rows.append(
-            {
-                "question": question,
-                "chosen": chosen,
-                "chosen_text": [text for letter, text in question.choices() if letter in chosen],
-                "correct": question.is_correct(chosen),
-                # The right answer is shown after a pass only: a failed attempt shows which answers were wrong,
-                # and the member studies again rather than copying the key into the next attempt.
-                "answer_text": [text for letter, text in question.choices() if letter in question.correct_letters()]
-                if attempt.passed
-                else [],
-            }
-        )
+        chosen = answers.get(str(question.pk), [])  # the options' own letters
+        correct = question.is_correct(chosen)
+        if not correct and question.topic and question.topic not in topics:
+            topics.append(question.topic)
+        if attempt.passed:
+            choices = services.attempt_choices(attempt, question)
+            rows.append(
+                {
+                    "question": question,
+                    "correct": correct,
+                    "chosen_text": [text for _, own, text in choices if own in chosen],
+                    "answer_text": [text for _, own, text in choices if own in question.correct_letters()],
+                }
+            )
+    # A failed attempt shows the score and the topics to review only: which question was wrong, or what the
+    # right option was, would let the member flip his answers on the next try instead of studying again.
     lesson_status = services.study_status(request, page) if isinstance(page, LessonPage) else None
     return render(
         request,
         "learning/test_result.html",
-        {"page": page, "attempt": attempt, "rows": rows, "lesson_status": lesson_status},
+        {
+            "page": page,
+            "attempt": attempt,
+            "question_count": len(questions),
+            "rows": rows,
+            "topics": topics,
+            "allowance": None if attempt.passed else services.attempt_allowance(member, page),
+            "lesson_status": lesson_status,
+        },
     )
 
 

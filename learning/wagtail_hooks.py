@@ -35,7 +35,31 @@ from .models import (
     MicroLessonPage,
     StudyProgress,
 )
-from .models.pages import StudyMaterialMixin
+from .models.pages import StudyMaterialMixin, latest_bank_problem
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_small_banks(request, action_type, objects, action):
+    """The explorer's bulk publish makes the latest revisions live without the editor's form: the same rule as
+    the editor (a bank larger than the draw), checked on the pages selected and, if asked, their lessons."""
+    if action_type != "publish":
+        return None
+    pages = list(objects)
+    if getattr(action, "cleaned_form", None) and action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += list(LessonPage.objects.descendant_of(page))
+    problems = []
+    for page in pages:
+        specific = page.specific
+        if isinstance(specific, CoursePage | LessonPage):
+            problem = latest_bank_problem(specific)
+            if problem:
+                problems.append(f"《{specific.title}》：{problem}")
+    if not problems:
+        return None
+    for problem in problems:
+        messages.error(request, "未发布任何页面。" + problem)
+    return redirect(action.next_url)
 
 
 @hooks.register(HOME_SECTIONS_HOOK)

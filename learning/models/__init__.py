@@ -8,7 +8,7 @@ from .pages import (
     MicroLessonIndexPage,
     MicroLessonPage,
 )
-from .study import CreditRecord, StudyClock, StudyProgress, TestAttempt
+from .study import CreditRecord, StudyClock, StudyProgress, TestAttempt, TestLock
 
 __all__ = [
     "CertificateCounter",
@@ -24,4 +24,5 @@ __all__ = [
     "StudyClock",
     "StudyProgress",
     "TestAttempt",
+    "TestLock",
 ]

@@ -16,13 +16,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 from wagtailmedia.edit_handlers import MediaChooserPanel
 
+from home.admin_forms import BasePageForm
 from home.models import BasePage
 
 from .. import conf
@@ -44,6 +45,66 @@ def has_content(rich_text):
     return bool(strip_tags(rich_text).replace("&nbsp;", "").strip()) or "<embed" in rich_text
 
 
+def bank_problem(bank_size, draw):
+    """Why a test cannot be published, or "" if it can: a bank no larger than the draw gives every attempt the
+    same questions, and a member who fails learns the key by elimination rather than by studying."""
+    if bank_size and draw and bank_size <= draw:
+        return (
+            f"题库只有 {bank_size} 题，每次抽取 {draw} 题：题库的题目须多于每次抽题数，每次测试才能抽到不同的题目。"
+            "请增加题目或减少每次抽题数量后再发布；草稿可以先保存。"
+        )
+    return ""
+
+
+def latest_bank_problem(page):
+    """bank_problem() for what publishing the page's latest revision would make live."""
+    page = page.get_latest_revision_as_object() if page.latest_revision_id else page
+    return bank_problem(len(page.questions.all()), page.questions_per_attempt)
+
+
+class TestPageForm(BasePageForm):
+    """The editor of a page with a test: publishing is refused while the bank is not larger than the draw.
+
+    Saving a draft is allowed (the editor builds the bank over several sittings); only the publish action is
+    checked. The check counts the questions as posted, so it runs after ClusterForm has validated the question
+    formset, in is_valid()."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not valid or not self.data.get("action-publish"):
+            return valid
+        formset = self.formsets.get("questions")
+        bank_size = sum(
+            1 for form in formset.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        )
+        problem = bank_problem(bank_size, self.cleaned_data.get("questions_per_attempt"))
+        if problem:
+            self.add_error("questions_per_attempt", problem)
+            return False
+        return True
+
+
+class LessonPageForm(StudyMaterialForm, TestPageForm):
+    """A lesson's editor: publishing checks both its media's fit (StudyMaterialForm) and its bank (TestPageForm)."""
+
+
+class BankPanel(HelpPanel):
+    """The bank's size against the draw, computed from the page being edited, with a warning when it is too
+    small to publish."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "learning/admin/bank_panel.html")
+        super().__init__(**kwargs)
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            bank_size = len(self.instance.questions.all()) if self.instance else 0
+            draw = self.instance.questions_per_attempt if self.instance else 0
+            context.update(bank_size=bank_size, draw=draw, problem=bank_problem(bank_size, draw))
+            return context
+
+
 class TestSettingsMixin(models.Model):
     """A test after training: how many questions an attempt draws and the pass mark."""
 
@@ -57,12 +118,12 @@ class TestSettingsMixin(models.Model):
         "每次抽题数量",
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text="每次测试从题库中随机抽取的题目数；题库不足时全部出题。",
+        help_text="每次测试从题库中随机抽取的题目数，题目和选项的顺序每次打乱；题库须多于抽题数才能发布。",
     )
 
     test_panels = [
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("questions_per_attempt")])],
+            [FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("questions_per_attempt")]), BankPanel()],
             heading="测试设置",
         )
     ]
@@ -242,6 +303,7 @@ class CoursePage(TestSettingsMixin, BasePage):  # noqa: DJ008 - Page.__str__ is 
     parent_page_types = ["learning.CourseIndexPage"]
     subpage_types = ["learning.LessonPage"]
     template = "learning/course_page.html"
+    base_form_class = TestPageForm
 
     content_panels = (
         BasePage.content_panels
@@ -297,6 +359,7 @@ class LessonPage(StudyMaterialMixin, TestSettingsMixin, BasePage):  # noqa: DJ00
     parent_page_types = ["learning.CoursePage"]
     subpage_types = []
     template = "learning/lesson_page.html"
+    base_form_class = LessonPageForm
 
     content_panels = (
         BasePage.content_panels
@@ -469,12 +532,19 @@ class BaseQuestion(Orderable):
         help_text="填写选项字母，例如 B；多选题如 ACD；判断题填“对”或“错”。",
     )
     explanation = models.TextField("解析", blank=True, help_text="通过测试后向党员显示。")
+    topic = models.CharField(
+        "知识点",
+        max_length=40,
+        blank=True,
+        help_text="例如“党员的权利和义务”。未通过测试时只提示需要复习的知识点，不显示哪一题答错。",
+    )
 
     panels = [
         FieldPanel("kind"),
         FieldPanel("text"),
         FieldPanel("options"),
-        FieldRowPanel([FieldPanel("answer"), FieldPanel("explanation")]),
+        FieldRowPanel([FieldPanel("answer"), FieldPanel("topic")]),
+        FieldPanel("explanation"),
     ]
 
     class Meta:
@@ -490,8 +560,14 @@ class BaseQuestion(Orderable):
         return [line.strip() for line in self.options.splitlines() if line.strip()]
 
     def choices(self):
-        """[(letter, text), ...]: what the member chooses from."""
+        """[(letter, text), ...]: the options in the bank's order, each with its own letter (its identity)."""
         return list(zip(self.LETTERS, self.option_list(), strict=False))
+
+    def shuffled(self, order):
+        """[(shown letter, own letter, text), ...]: the options in an attempt's order (indices into the bank's
+        options). The member picks a shown letter; scoring uses the own letter, whatever the order."""
+        options = self.option_list()
+        return [(self.LETTERS[shown], self.LETTERS[own], options[own]) for shown, own in enumerate(order)]
 
     def correct_letters(self):
         answer = self.answer.strip().upper()

@@ -64,6 +64,9 @@ class TestAttempt(BulkRecord):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="test_attempts")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     question_ids = models.JSONField(default=list)
+    # {question id: [indices into its options]}: the order the member saw them in, drawn with the questions, so
+    # that a reload, the scoring and the result page read the same order. Absent for a question: the bank's order.
+    option_orders = models.JSONField(default=dict, blank=True)
     answers = models.JSONField(null=True, blank=True)
     correct_count = models.PositiveSmallIntegerField(default=0)
     score = models.PositiveSmallIntegerField("得分", null=True, blank=True)
@@ -84,6 +87,24 @@ class TestAttempt(BulkRecord):
 
     def __str__(self):
         return f"{self.member} {self.page_id} {self.score if self.score is not None else '未提交'}"
+
+
+class TestLock(models.Model):
+    """One row per member and test, locked (select_for_update) while an attempt is submitted: the daily limit
+    and the pause between attempts are counted under it, so simultaneous submissions cannot exceed them."""
+
+    __test__ = False
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "测试次数锁"
+        verbose_name_plural = "测试次数锁"
+        constraints = [models.UniqueConstraint(fields=["member", "page"], name="learning_test_lock_once")]
+
+    def __str__(self):
+        return f"{self.member} {self.page_id}"
 
 
 def attachment_path(instance, filename):

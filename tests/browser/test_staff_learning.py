@@ -91,6 +91,7 @@ def test_editor_builds_a_course_and_a_micro_lesson_and_a_member_studies_it(
     type_rich_text(page, "description", "本课程讲解纪律处分条例的主要内容。")
     add_question(page, 0, "判断题", "党的纪律是党内规矩。", "", "对")
     add_question(page, 1, "单选题", "纪律处分条例规定了几项纪律？", "四项\n五项\n六项", "C")
+    page.get_by_label("每次抽题数量").fill("1")  # the bank must be larger than the draw
     page.screenshot(path="/tmp/learn-admin-course.png", full_page=True)
     publish(page, COURSE)
     course = CoursePage.objects.get(title=COURSE)
@@ -105,11 +106,26 @@ def test_editor_builds_a_course_and_a_micro_lesson_and_a_member_studies_it(
     page.get_by_label("学习时长（分钟）").fill("1")
     add_question(page, 0, "多选题", "下列属于六项纪律的是（　）。", "政治纪律\n组织纪律\n考勤纪律", "AB")
     add_question(page, 1, "判断题", "生活纪律不属于六项纪律。", "", "错")
+    page.get_by_label("每次抽题数量").fill("1")  # the bank must be larger than the draw
     page.screenshot(path="/tmp/learn-admin-lesson.png", full_page=True)
     publish(page, LESSON)
     lesson = LessonPage.objects.get(title=LESSON)
     assert lesson.live and lesson.get_parent().pk == course.pk
     assert sorted(lesson.questions.values_list("answer", flat=True)) == ["AB", "错"]
+
+    # Drawing both questions of the bank: publishing is refused, saying why, with what was typed kept.
+    page.goto(live_server.url + f"/admin/pages/{lesson.pk}/edit/")
+    expect(page.get_by_text("题库 2 题，每次抽取 1 题")).to_be_visible()
+    page.get_by_label("每次抽题数量").fill("2")
+    page.wait_for_load_state("networkidle")
+    page.locator("footer .w-dropdown__toggle").click()
+    page.get_by_role("button", name="发布").click()
+    expect(page.get_by_text("题库只有 2 题，每次抽取 2 题").first).to_be_visible()
+    assert page.get_by_label("每次抽题数量").input_value() == "2"
+    page.get_by_label("每次抽题数量").scroll_into_view_if_needed()
+    page.screenshot(path="/tmp/shots-quiz/admin-bank-refused.png")
+    lesson.refresh_from_db()
+    assert lesson.questions_per_attempt == 1
 
     # A micro lesson: the lecturer is a member, found by part of his name.
     page.goto(live_server.url + f"/admin/pages/{micro_index.pk}/")

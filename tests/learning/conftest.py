@@ -25,7 +25,8 @@ def publish(page):
 
 
 def add_questions(page, model, count, prefix):
-    """`count` single-choice questions whose right answer is always C, plus one true/false (answer 对)."""
+    """`count` single-choice questions whose right answer is always C (选项丙), each with its own topic, plus one
+    true/false (answer 对) without a topic."""
     questions = []
     for number in range(count):
         questions.append(
@@ -37,6 +38,7 @@ def add_questions(page, model, count, prefix):
                 options="选项甲\n选项乙\n选项丙\n选项丁",
                 answer="C",
                 explanation=f"{prefix}第{number + 1}题解析：唯一的解析文字",
+                topic=f"{prefix}知识点{number + 1}",
             )
         )
     questions.append(

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from wagtail.models import Site
 
 from home.models import SiteSettings
@@ -24,7 +25,18 @@ def test_demo_content_is_realistic_and_idempotent():
     call_command("seed_demo", "--skip-index", stdout=io.StringIO())
     assert counts() == first
     assert first[:3] == (3, 12, 8)
-    assert all(course.questions.count() >= 5 for course in CoursePage.objects.all())
+    # Every test draws from a bank larger than the draw, each question with a topic to review.
+    tests = [page for page in [*CoursePage.objects.all(), *LessonPage.objects.all()] if page.has_test]
+    assert len(tests) == 6
+    for page in tests:
+        bank = list(page.questions.all())
+        assert len(bank) > page.questions_per_attempt >= 3, page.title
+        assert all(question.topic for question in bank), page.title
+        assert len({question.topic for question in bank}) >= 3, page.title
+        # The editor sees the whole bank: the latest revision carries it.
+        assert len(page.get_latest_revision_as_object().questions.all()) == len(bank), page.title
+    # No demo attempt uses up today's tries.
+    assert not TestAttempt.objects.filter(submitted_at__date__gte=timezone.localdate()).exists()
     assert {
         page.lecturer.user.username
         for page in MicroLessonPage.objects.filter(lecturer__user__username__in=["member", "member2", "secretary"])

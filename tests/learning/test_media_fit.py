@@ -116,6 +116,22 @@ def test_publishing_media_shorter_than_the_study_time_is_refused(editor_client, 
     assert not LessonPage.objects.filter(slug="jingshen").exists()
 
 
+def test_a_lesson_is_held_to_both_publishing_checks(editor_client, learning):
+    # Its media's fit (this section) and its test bank's size (a bank larger than the draw), on the same form.
+    from .test_staff_editing import question
+
+    bank = [question("true_false", f"判断题第{n}题", "", "对") for n in range(2)]
+    fields = {"transcript": rich_text(TRANSCRIPT), "questions": bank, "duration_minutes": "1"}
+    response = post_lesson(editor_client, learning, media=str(make_media(20).pk), **fields)
+    assert "音频时长 0 分 20 秒，短于完成本课所需的 48 秒学习时间" in response.content.decode()
+    response = post_lesson(editor_client, learning, media=str(make_media(50).pk), **fields)
+    assert "题库只有 2 题，每次抽取 10 题" in response.content.decode()
+    assert not LessonPage.objects.filter(slug="jingshen").exists()
+    response = post_lesson(editor_client, learning, media=str(make_media(50).pk), questions_per_attempt="1", **fields)
+    assert response.status_code == 302
+    assert LessonPage.objects.get(slug="jingshen").live
+
+
 def test_the_message_says_how_short_the_lesson_must_be(editor_client, learning):
     media = make_media(100)  # covers 2 minutes (96 s), not 3 (144 s)
     response = post_lesson(

@@ -48,7 +48,7 @@ class PageTreeTest(WagtailPageTestCase):
                     "audience": "all",
                     "description": rich_text("<p>学党章</p>"),
                     "pass_mark": 60,
-                    "questions_per_attempt": 5,
+                    "questions_per_attempt": 1,  # from a bank of two: the bank must be larger than the draw
                     "questions": inline_formset(
                         [
                             {
@@ -57,14 +57,16 @@ class PageTreeTest(WagtailPageTestCase):
                                 "options": "支部党员大会\n支部委员会\n党小组会\n党员代表大会",
                                 "answer": "a, b, c",
                                 "explanation": "",
-                            }
+                                "topic": "“三会一课”制度",
+                            },
+                            {"kind": "true_false", "text": "预备党员的预备期为一年。", "answer": "对", "options": ""},
                         ]
                     ),
                 }
             ),
         )
-        question = CoursePage.objects.get(slug="dangzhang").questions.get()
-        self.assertEqual(question.answer, "ABC")
+        question = CoursePage.objects.get(slug="dangzhang").questions.first()
+        self.assertEqual((question.answer, question.topic), ("ABC", "“三会一课”制度"))
 
 
 @pytest.mark.django_db

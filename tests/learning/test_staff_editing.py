@@ -39,7 +39,7 @@ def page_form(title, slug, publish=True, **fields):
     return nested_form_data(data)
 
 
-def course_form(title="学习党的二十届四中全会精神", slug="sizhong", questions=(), **fields):
+def course_form(title="学习党的二十届四中全会精神", slug="sizhong", questions=(), questions_per_attempt="10", **fields):
     return page_form(
         title,
         slug,
@@ -48,7 +48,7 @@ def course_form(title="学习党的二十届四中全会精神", slug="sizhong",
         audience="all",
         description=rich_text("<p>课程介绍</p>"),
         pass_mark="60",
-        questions_per_attempt="10",
+        questions_per_attempt=questions_per_attempt,
         questions=inline_formset(list(questions)),
         **fields,
     )
@@ -123,7 +123,8 @@ def test_editor_publishes_a_course_with_its_test(editor_client, learning, editor
         questions=[
             question("single", "全会审议通过的是第几个五年规划的建议？", "十四\n十五\n十六", "B", "“十五五”规划。"),
             question("true_false", "全会于 2025 年 10 月举行。", "", "对"),
-        ]
+        ],
+        questions_per_attempt="1",  # the bank must be larger than the draw
     )
     response = editor_client.post(add_url(CoursePage, learning["index"]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
@@ -136,7 +137,11 @@ def test_editor_publishes_a_course_with_its_test(editor_client, learning, editor
 
 def test_editor_publishes_a_lesson_with_a_test_after_training(editor_client, learning):
     data = lesson_form(
-        questions=[question("multiple", "机关党员应当（　）。", "学原文\n联系实际\n只挂时长", "A、B")],
+        questions=[
+            question("multiple", "机关党员应当（　）。", "学原文\n联系实际\n只挂时长", "A、B"),
+            question("true_false", "学习要联系本职工作。", "", "对"),
+        ],
+        questions_per_attempt="1",
         duration_minutes="1",
     )
     response = editor_client.post(add_url(LessonPage, learning["course"]), data)
@@ -144,7 +149,7 @@ def test_editor_publishes_a_lesson_with_a_test_after_training(editor_client, lea
     lesson = LessonPage.objects.get(slug="jingshen")
     assert lesson.live and lesson.get_parent().pk == learning["course"].pk
     assert lesson.duration_minutes == 1
-    assert list(lesson.questions.values_list("answer", flat=True)) == ["AB"]  # letters normalized
+    assert list(lesson.questions.values_list("answer", flat=True)) == ["AB", "对"]  # letters normalized
 
 
 def test_editor_publishes_a_micro_lesson_by_a_member(editor_client, learning, member):

@@ -1,4 +1,5 @@
-"""Tests after training: random questions, no answer key in the browser, wrong answers shown, credit once."""
+"""Tests after training: random questions, no answer key in the browser, topics to review after a failure, credit
+once."""
 
 import re
 
@@ -14,12 +15,20 @@ def question_ids(html):
     return sorted(int(pk) for pk in set(re.findall(r'name="q(\d+)"', html)))
 
 
+def shown_options(html, pk):
+    """{option text: the letter shown for it} of one question, in this attempt's order."""
+    pattern = rf'name="q{pk}" value="([A-H])">\s*(?:[A-H]\. )?([^<]+?)\s*</label>'
+    return {text: letter for letter, text in re.findall(pattern, html)}
+
+
 def answer_all(client, page, html, right=True):
+    """Answer every question right (选项丙, or 正确 for the true/false one: see conftest) or wrong."""
     attempt = re.search(r'name="attempt" value="(\d+)"', html).group(1)
     data = {"attempt": attempt}
     for pk in question_ids(html):
-        is_true_false = f'name="q{pk}" value="C"' not in html
-        data[f"q{pk}"] = ("A" if is_true_false else "C") if right else "B"
+        options = shown_options(html, pk)
+        key = "正确" if "正确" in options else "选项丙"
+        data[f"q{pk}"] = options[key] if right else next(letter for text, letter in options.items() if text != key)
     return client.post(f"/learning/test/{page.pk}/", data)
 
 
@@ -65,16 +74,21 @@ def test_course_test_opens_after_the_lessons(client, learning, member_user):
     assert "请先完成本课程的全部章节" in response.content.decode()
 
 
-def test_a_failed_attempt_shows_wrong_answers_but_not_the_key(client, learning, member_user):
+def test_a_failed_attempt_shows_the_topics_to_review_but_not_the_key(client, learning, member_user, settings):
+    settings.LEARNING_TEST_RETRY_MINUTES = 0
     client.force_login(member_user)
     lesson = learning["lesson"]
     html = client.get(f"/learning/test/{lesson.pk}/").content.decode()
     response = answer_all(client, lesson, html, right=False)
     assert response.status_code == 302
     result = client.get(response["Location"]).content.decode()
-    assert "未通过" in result
-    assert result.count("✗ 答错") == 2
-    assert "正确答案：" not in result and "唯一的解析文字" not in result
+    assert "未通过" in result and "0 分" in result and "60 分及格" in result
+    # The topics of the questions drawn (all answered wrong), and nothing that says which answer was wrong or right.
+    drawn = [question for question in learning["lesson_questions"] if question.pk in question_ids(html)]
+    assert all(question.topic in result for question in drawn if question.topic)
+    assert "✗" not in result and "✓" not in result and "答错" not in result
+    assert "正确答案" not in result and "选项丙" not in result and "唯一的解析文字" not in result
+    assert all(question.text not in result for question in drawn)
     assert not CreditRecord.objects.exists()
     # A new attempt draws again.
     assert TestAttempt.objects.filter(submitted_at__isnull=True).count() == 0
@@ -82,7 +96,8 @@ def test_a_failed_attempt_shows_wrong_answers_but_not_the_key(client, learning, 
     assert TestAttempt.objects.filter(submitted_at__isnull=True).count() == 1
 
 
-def test_a_pass_shows_the_key_and_credits_the_course_test_once(client, learning, member_user):
+def test_a_pass_shows_the_key_and_credits_the_course_test_once(client, learning, member_user, settings):
+    settings.LEARNING_TEST_RETRY_MINUTES = 0
     client.force_login(member_user)
     course = learning["course"]
     _complete_lessons(learning, member_user)

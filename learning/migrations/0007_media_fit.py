@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('home', '0007_siteimage_is_private'),
-        ('learning', '0005_course_certificates'),
+        ('learning', '0006_quiz_bank'),
     ]
 
     operations = [
