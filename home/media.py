@@ -13,6 +13,7 @@ BEFORE_SERVE_PRIVATE_IMAGE_HOOK functions (as Wagtail's before_serve_document) w
 import posixpath
 import secrets
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -113,6 +114,17 @@ def document_upload_to(instance, filename):
     return unguessable_path(posixpath.join("documents", filename))
 
 
+WEBVTT_REFUSED = "字幕文件（.vtt）须为 WebVTT 格式：文件的第一行应为“WEBVTT”。"
+
+
+def is_webvtt(head):
+    """Whether a file's first bytes are WebVTT's: "WEBVTT" (after an optional UTF-8 BOM), then the line's end or a
+    space. Video lessons' captions must be, or browsers drop them without a word."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    return head.startswith(b"WEBVTT") and head[6:7] in (b"", b" ", b"\t", b"\n", b"\r")
+
+
 class SiteDocument(AbstractDocument):
     file = models.FileField(upload_to=document_upload_to, verbose_name="文件")
 
@@ -121,3 +133,14 @@ class SiteDocument(AbstractDocument):
     class Meta(AbstractDocument.Meta):
         verbose_name = "文档"
         verbose_name_plural = "文档"
+
+    def clean(self):
+        super().clean()
+        if self.file and self.file.name.lower().endswith(".vtt"):
+            # Checked on upload, before storage has the file (an uploaded file is read where it is, then rewound).
+            handle = self.file.file if not self.file._committed else self.file.open("rb")
+            handle.seek(0)
+            head = handle.read(16)
+            handle.seek(0)
+            if not is_webvtt(head):
+                raise ValidationError({"file": WEBVTT_REFUSED})

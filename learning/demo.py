@@ -1,7 +1,8 @@
 """Demo content of 在线学习 (called by `manage.py seed_demo` through DEMO_CONTENT_HOOK). Seeded and idempotent.
 
-Three courses of four lessons for the current year with tests, eight micro lessons by demo members, short
-demo audio made here (a soft tone: no file is downloaded), and credits spread over the members so that the
+Three courses of four lessons for the current year with tests, eight micro lessons by demo members, demo audio
+made here (a soft tone: no file is downloaded) as long as the study time of its lesson, with a transcript, for the
+few short lessons that have one (about 4 MB of audio in all), and credits spread over the members so that the
 reports show some complete, most on their way and some behind.
 """
 
@@ -9,7 +10,6 @@ import datetime
 import io
 import math
 import random
-import struct
 import wave
 from decimal import Decimal
 
@@ -49,7 +49,7 @@ COURSES = [
             "本课程分四讲，帮助机关党员全面把握全会精神，结合本单位职能抓好贯彻落实。学完全部章节并通过课程测试，可打印结业证明。"
         ),
         "lessons": [
-            ("quanhui-gaishu", "第一讲：全会的主要精神", 35, True),
+            ("quanhui-gaishu", "第一讲：全会的主要精神", 3, True),
             ("shiwuwu-guihua", "第二讲：“十五五”时期经济社会发展的主要目标", 40, False),
             ("jiguan-zuoyong", "第三讲：机关党员在贯彻落实中走在前、作表率", 20, False),
             ("jiehe-shiji", "第四讲：结合本职工作抓好贯彻落实", 12, False),
@@ -152,8 +152,8 @@ COURSES = [
             "党章是党的根本大法，是全党必须遵循的总规矩。本课程围绕党章、《中国共产党支部工作条例（试行）》和《中国共产党纪律处分条例》，讲解党员的义务和权利、组织生活制度和纪律要求。"
         ),
         "lessons": [
-            ("dangzhang-yiwu", "第一讲：党员的八项义务和八项权利", 30, True),
-            ("zuzhi-shenghuo", "第二讲：“三会一课”与主题党日", 25, True),
+            ("dangzhang-yiwu", "第一讲：党员的八项义务和八项权利", 2, True),
+            ("zuzhi-shenghuo", "第二讲：“三会一课”与主题党日", 2, True),
             ("jilv-chufen", "第三讲：党的纪律处分条例要点", 45, False),
             ("lianjie-zilv", "第四讲：廉洁自律从日常做起", 15, False),
         ],
@@ -411,8 +411,8 @@ LESSON_QUESTIONS = [
 COURSE_DRAW, LESSON_DRAW = 5, 3
 
 MICRO_LESSONS = [
-    ("caizheng-minsheng", "一张财政报表里的民生温度", "secretary", 14),
-    ("dangzhang-xiaoshi", "学党章、守规矩，从身边小事做起", "member", 10),
+    ("caizheng-minsheng", "一张财政报表里的民生温度", "secretary", 2),
+    ("dangzhang-xiaoshi", "学党章、守规矩，从身边小事做起", "member", 1),
     ("qunzhong-xiaoshi", "把群众的“小事”当成机关的“大事”", "member2", 12),
     ("hongse-jiashu", "从红色家书中汲取信仰力量", None, 15),
     ("lianjie-jiafeng", "廉洁从家风开始", None, 9),
@@ -425,6 +425,39 @@ MICRO_TEXT = [
     "党课不在长短，贵在真情实感。主讲人结合自己的工作经历，谈了对党员身份的认识和在岗位上发挥先锋模范作用的体会。",
 ]
 
+# What the demo recordings "say": each lesson with audio has its transcript (a recorded lesson is published only
+# with one), short on purpose, since the demo recordings are a few minutes of tone.
+TRANSCRIPTS = {
+    "quanhui-gaishu": [
+        "同志们好。今天这一讲，我们一起学习党的二十届四中全会的主要精神。",
+        "全会审议通过了《中共中央关于制定国民经济和社会发展第十五个五年规划的建议》。“十五五”时期在基本实现社会主义现代化进程中具有承前启后的重要地位，是夯实基础、全面发力的关键时期。",
+        "学习全会精神，首先要原原本本读文件，把握全会对今后五年发展作出的战略部署；其次要联系本单位职能，想清楚自己的岗位上能做什么、该怎么做。",
+        "下一讲，我们具体学习“十五五”时期经济社会发展的主要目标。请大家学完本讲后完成课后测试。",
+    ],
+    "dangzhang-yiwu": [
+        "这一讲，我们学习党章规定的党员的八项义务和八项权利。",
+        "义务和权利是统一的。党员既要认真学习、履行义务，在工作、学习和社会生活中起先锋模范作用，也依照党章享有参加党的有关会议、阅读党的有关文件、接受党的教育和培训等权利。",
+        "党员履行义务，体现在日常的每一件事上：按时参加组织生活，按期交纳党费，严守党的纪律，密切联系群众。",
+        "请大家对照党章原文，逐条想一想自己做得怎么样，在支部组织生活会上谈一谈体会。",
+    ],
+    "zuzhi-shenghuo": [
+        "这一讲，我们学习“三会一课”制度和主题党日。",
+        "“三会一课”是指定期召开支部党员大会、支部委员会、党小组会，按时上好党课。这是党的组织生活的基本制度，是加强党员教育管理的重要抓手。",
+        "主题党日是党支部每月相对固定一天开展的活动，可以结合“三会一课”进行，把学习、议事、服务结合起来，防止形式化。",
+        "组织生活贵在认真。会前要有准备，会上要有交流，会后要有落实，让每一次组织生活都有收获。",
+    ],
+    "caizheng-minsheng": [
+        "大家好。我在财政局工作，每天和报表打交道。今天想和大家聊一聊，一张财政报表里的民生温度。",
+        "报表上的每一个数字背后，都连着群众的日子：教育、医疗、养老、就业，哪一项支出都关系千家万户。看懂这些数字，才能明白我们工作的分量。",
+        "作为机关党员，我们要把“以人民为中心”落实到一笔笔资金的安排和监管中，做到精打细算、公开透明，把钱花在群众最需要的地方。",
+    ],
+    "dangzhang-xiaoshi": [
+        "今天这堂微型党课，我想讲一讲：学党章、守规矩，要从身边的小事做起。",
+        "党章不只是挂在墙上的条文，它体现在我们每天的言行里：按时参加组织生活，认真对待每一件群众来办的事，不以小事为由放松对自己的要求。",
+        "小事见精神，细节见作风。希望大家都能把党章的要求带到岗位上，在日常工作中做一名合格的共产党员。",
+    ],
+}
+
 MANUAL_ACTIVITIES = [
     (CreditRecord.Activity.MEETINGS, "{month}月支部党员大会暨党课", Decimal("2")),
     (CreditRecord.Activity.PARTY_DAY, "{month}月主题党日活动", Decimal("2")),
@@ -434,13 +467,23 @@ MANUAL_ACTIVITIES = [
 
 
 def tone_wav(seconds, frequency, rate=8000):
-    """A quiet tone that rises and falls: a stand-in for a recorded lecture (8-bit mono WAV)."""
-    frames = bytearray()
-    for n in range(int(seconds * rate)):
-        t = n / rate
-        envelope = 0.5 - 0.5 * math.cos(2 * math.pi * min(t, seconds - t) / 4) if min(t, seconds - t) < 2 else 1
-        sample = 128 + int(40 * envelope * math.sin(2 * math.pi * frequency * t))
-        frames += struct.pack("B", sample)
+    """A quiet tone that rises and falls: a stand-in for a recorded lecture (8-bit mono WAV, 8 KB a second).
+
+    A whole-number frequency repeats every second, so one second is computed and repeated; only the two-second
+    fade in and out is computed sample by sample (a demo of several minutes is made in a few milliseconds)."""
+    total = int(seconds * rate)
+
+    def sample(n, envelope=1.0):
+        return 128 + int(40 * envelope * math.sin(2 * math.pi * frequency * n / rate))
+
+    def fade(n):
+        t = min(n, total - n) / rate
+        return 0.5 - 0.5 * math.cos(2 * math.pi * t / 4) if t < 2 else 1.0
+
+    second = bytes(sample(n) for n in range(rate))
+    frames = bytearray((second * (total // rate + 1))[:total])
+    for n in list(range(min(total, 2 * rate))) + list(range(max(0, total - 2 * rate), total)):
+        frames[n] = sample(n, fade(n))
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as wav:
         wav.setnchannels(1)
@@ -450,13 +493,23 @@ def tone_wav(seconds, frequency, rate=8000):
     return buffer.getvalue()
 
 
-def _demo_audio(title, frequency):
+def _demo_audio(title, frequency, seconds):
+    """A demo recording of `seconds` (its real length is read from the file, learning.media). A recording left by
+    an older seed that is too short for its lesson is made again, so that the lesson can be completed."""
     media = Media.objects.filter(title=title).first()
-    if media is None:
-        media = Media(title=title, type="audio", duration=20)
-        media.file.save(f"demo-{frequency}.wav", ContentFile(tone_wav(20, frequency)), save=False)
+    if media is None or media.duration < seconds:
+        if media is None:
+            media = Media(title=title, type="audio")
+        else:
+            media.file.delete(save=False)
+        media.file.save(f"demo-{frequency}.wav", ContentFile(tone_wav(seconds, frequency)), save=False)
         media.save()
     return media
+
+
+def _media_seconds(minutes):
+    """How long a demo recording for a lesson of `minutes` is: its required study time and a little more."""
+    return LessonPage.required_seconds_for(minutes) + 3
 
 
 def _child(parent, model, slug, **fields):
@@ -470,6 +523,14 @@ def _child(parent, model, slug, **fields):
 
 def _publish(page):
     page.save_revision().publish()
+
+
+def _publish_fitting(page):
+    """Publish a demo lesson under the rule the editors' form applies: its media must fit (learning.media)."""
+    problems = page.publish_problems()
+    if problems:
+        raise ValueError(f"演示课程《{page.title}》不能发布：{'；'.join(problems.values())}")
+    _publish(page)
 
 
 def _add_questions(page, model, questions):
@@ -526,7 +587,11 @@ def seed_pages(home, year):
         lessons = []
         for position, (slug, title, minutes, with_audio) in enumerate(spec["lessons"]):
             body = "".join(P(text.format(title=title)) for text in LESSON_TEXT)
-            media = _demo_audio(f"{title}（演示音频）", 220 + 40 * (number * 4 + position)) if with_audio else None
+            media = (
+                _demo_audio(f"{title}（演示音频）", 220 + 40 * (number * 4 + position), _media_seconds(minutes))
+                if with_audio
+                else None
+            )
             lesson, created = _child(
                 course,
                 LessonPage,
@@ -535,6 +600,7 @@ def seed_pages(home, year):
                 duration_minutes=minutes,
                 body=body,
                 media=media,
+                transcript="".join(P(text) for text in TRANSCRIPTS.get(slug, [])) if with_audio else "",
                 summary=f"{spec['title']}{title[:3]}，约 {minutes} 分钟。",
                 questions_per_attempt=LESSON_DRAW,
             )
@@ -542,7 +608,9 @@ def seed_pages(home, year):
             grown = position == 0 and _add_questions(
                 lesson, LessonQuestion, spec["lesson_questions"] + LESSON_QUESTIONS
             )
-            if grown or created:
+            if created:
+                _publish_fitting(lesson)
+            elif grown:  # a lesson of an older seed, live already: its larger bank goes live with it
                 _publish(lesson)
             lessons.append(lesson)
         courses.append((course, lessons))
@@ -579,10 +647,13 @@ def seed_micro_lessons(home, rng):
             duration_minutes=minutes,
             delivered_on=today.replace(month=max(1, today.month - number), day=min(today.day, 28)),
             body="".join(P(text.format(name=lecturer.name, title=title)) for text in MICRO_TEXT),
-            media=_demo_audio(f"微型党课：{title}（演示音频）", 300 + 30 * number) if number < 2 else None,
+            media=_demo_audio(f"微型党课：{title}（演示音频）", 300 + 30 * number, _media_seconds(minutes))
+            if number < 2
+            else None,
+            transcript="".join(P(text) for text in TRANSCRIPTS.get(slug, [])) if number < 2 else "",
             summary=f"主讲：{lecturer.name}（{lecturer.organization.name}）",
         )
-        _publish(page)
+        _publish_fitting(page)
         pages.append(page)
     return pages
 

@@ -7,6 +7,7 @@ app_name = "learning"
 urlpatterns = [
     path("heartbeat/", views.heartbeat, name="heartbeat"),
     path("media/<int:page_id>/", views.media_file, name="media"),
+    path("captions/<int:page_id>/", views.captions_file, name="captions"),
     path("test/<int:page_id>/", views.take_test, name="test"),
     path("test/result/<int:attempt_id>/", views.attempt_result, name="attempt_result"),
     path("my/", views.my_credits, name="my_credits"),

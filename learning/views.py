@@ -161,6 +161,22 @@ def media_file(request, page_id):
     return response
 
 
+@require_GET
+def captions_file(request, page_id):
+    """A video lesson's captions (WebVTT), under the same rule as its media: those who may study it."""
+    page = get_object_or_404(Page.objects.live().specific(), pk=page_id)
+    if not isinstance(page, LessonPage | MicroLessonPage) or not page.captions_id:
+        raise Http404
+    if not access.can_study(request):
+        raise PermissionDenied("仅限在册党员学习。")
+    with page.captions.file.open("rb") as handle:
+        data = handle.read()
+    response = HttpResponse(data, content_type="text/vtt; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # ---------------------------------------------------------------------------------------------- tests
 
 

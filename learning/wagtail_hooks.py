@@ -35,7 +35,7 @@ from .models import (
     MicroLessonPage,
     StudyProgress,
 )
-from .models.pages import latest_bank_problem
+from .models.pages import StudyMaterialMixin, latest_bank_problem
 
 
 @hooks.register("before_bulk_action")
@@ -130,6 +130,50 @@ def credits_on_me(request):
             "pace_percent": int(reports.pace_fraction(year) * 100),
         },
     )
+
+
+@hooks.register("before_serve_document")
+def captions_for_members_only(document, request):
+    """A lesson's captions hold what it teaches: Wagtail's document view serves them, as the captions view does,
+    only to those who may study (and to the staff who manage documents), although the lesson page is public."""
+    from django.core.exceptions import PermissionDenied
+    from wagtail.permissions import policy_registry
+
+    if access.can_study(request):
+        return None
+    if not (
+        LessonPage.objects.filter(captions=document).exists()
+        or MicroLessonPage.objects.filter(captions=document).exists()
+    ):
+        return None
+    if policy_registry.get_by_type(type(document)).user_has_any_permission(request.user, ["add", "change"]):
+        return None
+    raise PermissionDenied("仅限在册党员学习。")
+
+
+@hooks.register("before_bulk_action")
+def lessons_fit_their_media_in_bulk(request, action_type, objects, action):
+    """Bulk 发布 publishes each page's latest draft without its form: hold lessons (and, with 包括子页面, a course's
+    draft lessons) to the editors' form rule, so that a draft whose media does not fit cannot go live this way."""
+    if action_type != "publish":
+        return None
+    pages = [page.specific for page in objects]
+    if action.cleaned_form is not None and action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            pages += list(page.get_descendants().not_live().specific())
+    refused = []
+    for page in pages:
+        if not isinstance(page, StudyMaterialMixin):
+            continue
+        revision = page.get_latest_revision()
+        draft = revision.as_object() if revision else page
+        problems = draft.publish_problems()
+        if problems:
+            refused.append(f"《{draft.title}》：{'；'.join(problems.values())}")
+    if not refused:
+        return None
+    messages.error(request, "以下课程的视频或音频不符合发布要求，均未发布。" + " ".join(refused))
+    return redirect(action.next_url)
 
 
 @hooks.register(DEMO_CONTENT_HOOK)

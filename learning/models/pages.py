@@ -8,6 +8,7 @@ through `learning.access.can_study`, and the media file goes through a checked v
 import math
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +27,7 @@ from home.admin_forms import BasePageForm
 from home.models import BasePage
 
 from .. import conf
+from ..admin_forms import StudyMaterialForm
 from ..choosers import LecturerChooserWidget
 from ..credits import RULE_TEXT, lesson_credit
 
@@ -82,6 +84,10 @@ class TestPageForm(BasePageForm):
         return True
 
 
+class LessonPageForm(StudyMaterialForm, TestPageForm):
+    """A lesson's editor: publishing checks both its media's fit (StudyMaterialForm) and its bank (TestPageForm)."""
+
+
 class BankPanel(HelpPanel):
     """The bank's size against the draw, computed from the page being edited, with a warning when it is too
     small to publish."""
@@ -131,7 +137,9 @@ class TestSettingsMixin(models.Model):
 
 
 class StudyMaterialMixin(models.Model):
-    """What a lesson or micro lesson is made of: a video or audio, text, a duration and a credit."""
+    """What a lesson or micro lesson is made of: a video or audio with its transcript (and, for a video, captions),
+    text, a duration and a credit. Publishing one with media checks that the media is as long as the study time it
+    requires (the clock runs only while it plays) and that it has a transcript and captions (`StudyMaterialForm`)."""
 
     media = models.ForeignKey(
         "wagtailmedia.Media",
@@ -141,11 +149,25 @@ class StudyMaterialMixin(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    captions = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        verbose_name="字幕（WebVTT）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="视频课程必须选择：WebVTT 格式（.vtt，第一行为“WEBVTT”）的中文字幕文件。音频不需要字幕。",
+    )
+    transcript = RichTextField(
+        "文字稿",
+        blank=True,
+        help_text="有视频或音频的课程必须填写：讲授内容的文字稿，显示在播放器下方，供不便收听的党员阅读。",
+    )
     body = RichTextField("文字内容", blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         "学习时长（分钟）",
         validators=[MinValueValidator(1), MaxValueValidator(600)],
-        help_text="视频、音频的播放时长，或阅读文字所需的时间。",
+        help_text="视频、音频的播放时长，或阅读文字所需的时间。有视频或音频的课程，其播放时长不得短于完成本课所需的学习时间。",
     )
     credit_override = models.DecimalField(
         "学时",
@@ -159,6 +181,8 @@ class StudyMaterialMixin(models.Model):
 
     study_panels = [
         MediaChooserPanel("media"),
+        FieldPanel("captions"),
+        FieldPanel("transcript"),
         FieldPanel("body"),
         FieldRowPanel([FieldPanel("duration_minutes"), FieldPanel("credit_override")]),
     ]
@@ -170,16 +194,41 @@ class StudyMaterialMixin(models.Model):
     def credit(self):
         return lesson_credit(self.duration_minutes, self.credit_override)
 
+    base_form_class = StudyMaterialForm
+
     @property
     def required_seconds(self):
         """Verified study time that completes the lesson: a share (80 %) of its duration."""
-        seconds = self.duration_minutes * conf.seconds_per_minute() * conf.completion_ratio()
+        return self.required_seconds_for(self.duration_minutes)
+
+    @staticmethod
+    def required_seconds_for(duration_minutes):
+        seconds = duration_minutes * conf.seconds_per_minute() * conf.completion_ratio()
         return max(1, math.ceil(seconds))
+
+    def publish_problems(self):
+        """Why this lesson's media may not go live ({field: message}); empty when it fits. See learning.media."""
+        from ..media import publish_problems
+
+        return publish_problems(
+            media=self.media,
+            transcript=self.transcript,
+            captions=self.captions,
+            duration_minutes=self.duration_minutes,
+            required_seconds=self.required_seconds,
+        )
 
     def clean(self):
         super().clean()
         if not self.media_id and not has_content(self.body):
             raise ValidationError("请选择视频或音频，或填写文字内容。")
+        if self.captions_id:
+            from ..media import validate_webvtt
+
+            try:
+                validate_webvtt(self.captions)
+            except ValidationError as error:
+                raise ValidationError({"captions": error.messages}) from error
 
     def serve(self, request, *args, **kwargs):
         """Members study; everyone else gets a page with the title and summary only, rendered by a template
@@ -310,7 +359,7 @@ class LessonPage(StudyMaterialMixin, TestSettingsMixin, BasePage):  # noqa: DJ00
     parent_page_types = ["learning.CoursePage"]
     subpage_types = []
     template = "learning/lesson_page.html"
-    base_form_class = TestPageForm
+    base_form_class = LessonPageForm
 
     content_panels = (
         BasePage.content_panels

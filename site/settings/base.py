@@ -286,7 +286,8 @@ WAGTAILIMAGES_IMAGE_MODEL = "home.SiteImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "home.SiteDocument"
 # Documents always pass through Wagtail's serve view, where the disclosures section checks who may read them.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "ofd", "txt", "zip", "rar"]
+# vtt: a video lesson's captions (WebVTT), served to the lesson's members by learning's checked view.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "ofd", "txt", "zip", "rar", "vtt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Intranet-ready: no request may leave the server.
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -64,6 +64,10 @@ ALLOWED_WORDS = {
     "PNG",
     "WEBP",
     "SVG",
+    "WebVTT",  # the captions format a video lesson needs (字幕（WebVTT）), and the word its files start with
+    "WEBVTT",
+    "WAV",  # audio formats whose length the site reads (learning.media)
+    "OGG",
     "KB",  # file sizes
     "MB",
     "GB",
@@ -72,7 +76,7 @@ ALLOWED_WORDS = {
 # Text that is Latin by nature: web addresses and paths, e-mail addresses, file names, codes such as index numbers
 # (JGGW-2026-0001) or organization codes (T-CZ-1).
 LATIN_BY_NATURE = re.compile(
-    r"https?://\S+|(?<![\w/])/[\w\-./?=&%]+|\S+@\S+\.\w+|[\w\-]*\.(?:pdf|docx?|xlsx?|txt|png|jpe?g|gif|mp3|mp4|wav)\b"
+    r"https?://\S+|(?<![\w/])/[\w\-./?=&%]+|\S+@\S+\.\w+|[\w\-]*\.(?:pdf|docx?|xlsx?|txt|png|jpe?g|gif|mp3|mp4|wav|vtt)\b"
     r"|\b[A-Z0-9]+(?:-[A-Z0-9]+)+\b|\b[A-Z]+[0-9]+[A-Z0-9]*\b|\b[0-9a-f]{16,}\b",  # … and digests (SHA-256)
     re.IGNORECASE,
 )

@@ -234,7 +234,7 @@ def test_the_editors_upload_and_choose_video_and_audio(editor_client, learning):
         "/admin/media/audio/chooser/upload/",
         {
             "media-chooser-upload-title": "党课录音",
-            "media-chooser-upload-file": SimpleUploadedFile("dangke.wav", tone_wav(1, 440), "audio/wav"),
+            "media-chooser-upload-file": SimpleUploadedFile("dangke.wav", tone_wav(50, 440), "audio/wav"),
             "media-chooser-upload-duration": "1",
             "media-chooser-upload-tags": "",
         },
@@ -243,7 +243,9 @@ def test_the_editors_upload_and_choose_video_and_audio(editor_client, learning):
     media = Media.objects.get(title="党课录音")
     try:
         assert editor_client.get(f"/admin/media/chooser/{media.pk}/").status_code == 200
-        response = editor_client.post(add_url(LessonPage, learning["course"]), lesson_form(media=str(media.pk)))
+        # A 1-minute lesson needs 48 seconds of the 50-second recording, and its transcript (learning.media).
+        data = lesson_form(media=str(media.pk), duration_minutes="1", transcript=rich_text("<p>党课文字稿</p>"))
+        response = editor_client.post(add_url(LessonPage, learning["course"]), data)
         assert response.status_code == 302
         assert LessonPage.objects.get(slug="jingshen").media == media
     finally:
