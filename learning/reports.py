@@ -228,7 +228,6 @@ def overview(year, site_settings, today=None):
     """
     members = Member.objects.active().select_related("organization")
     entries = member_years(members, year, site_settings, today)
-    step = Organization.STEP
     organizations = {
         org.path: org
         for org in Organization.objects.filter(kind__in=[Organization.Kind.GROUP, Organization.Kind.UNIT]).only(
@@ -238,10 +237,9 @@ def overview(year, site_settings, today=None):
     groups, units = {}, {}
     committee = RollUp(Organization(name="合计"))
     for entry in entries:
-        path = entry.member.organization.path
         committee.add(entry)
-        group = organizations.get(path[: 2 * step])
-        unit = organizations.get(path[: 3 * step])
+        ancestors = entry.member.organization.ancestors_by_kind(organizations)
+        group, unit = ancestors.get(Organization.Kind.GROUP), ancestors.get(Organization.Kind.UNIT)
         if group is None:
             continue
         if group.path not in groups:
@@ -393,3 +391,46 @@ def pace_chart(entry, records, today=None):
         months=months,
         summary=summary,
     )
+
+
+SOURCE_LABELS = dict(CreditRecord.Source.choices)
+
+
+def branch_sheet(rows):
+    """The Excel 台账 of a branch's member years: (headers, rows)."""
+    headers = ["序号", "姓名", "党组织", "人员类别", "年度要求（学时）"]
+    headers += [f"{label}（学时）" for label in SOURCE_LABELS.values()]
+    headers += ["合计（学时）", "完成比例", "按进度应完成（学时）", "落后进度（学时）", "未完成的必修课程"]
+    data = [
+        [
+            number,
+            row.member.name,
+            row.member.organization.name,
+            row.member.get_category_display(),
+            float(row.requirement),
+            *[float(row.by_source[source]) for source in SOURCE_LABELS],
+            float(row.total),
+            f"{row.percent}%",
+            float(_round(row.expected)),
+            float(row.behind_by),
+            "、".join(course.title for course in row.missing_required),
+        ]
+        for number, row in enumerate(rows, start=1)
+    ]
+    return headers, data
+
+
+def overview_sheet(groups, total):
+    """The Excel roll-up of every 片组 and unit, with subtotals and the total: (headers, rows)."""
+    headers = ["片组", "单位", "党员数", "已完成年度要求", "落后进度", "累计学时", "应完成学时", "完成比例"]
+
+    def line(first, second, rollup):
+        figures = [rollup.members, rollup.complete, rollup.behind, float(rollup.total), float(rollup.requirement)]
+        return [first, second, *figures, f"{rollup.percent}%"]
+
+    data = []
+    for group in groups:
+        data.extend(line(group.organization.name, unit.organization.name, unit) for unit in group.children)
+        data.append(line(f"{group.organization.name} 小计", "", group))
+    data.append(line("合计", "", total))
+    return headers, data

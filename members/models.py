@@ -79,8 +79,22 @@ class Organization(index.Indexed, models.Model):
         queryset = Organization.objects.filter(path__startswith=self.path)
         return queryset if include_self else queryset.exclude(pk=self.pk)
 
+    def ancestor_paths(self):
+        """The paths of this organization's ancestors, the root first and its own last, read without a query."""
+        return [self.path[:end] for end in range(self.STEP, len(self.path) + 1, self.STEP)]
+
+    def ancestors_by_kind(self, by_path):
+        """{kind: the deepest of its ancestors (itself included) of that kind} among `by_path` ({path: organization}),
+        without a query: the 片组 and 单位 of a branch, say."""
+        found = {}
+        for path in self.ancestor_paths():
+            ancestor = by_path.get(path)
+            if ancestor is not None:
+                found[ancestor.kind] = ancestor
+        return found
+
     def ancestors(self, include_self=True):
-        prefixes = [self.path[:end] for end in range(self.STEP, len(self.path) + 1, self.STEP)]
+        prefixes = self.ancestor_paths()
         if not include_self:
             prefixes = prefixes[:-1]
         return Organization.objects.filter(path__in=prefixes)

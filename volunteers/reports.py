@@ -58,17 +58,6 @@ class Overview:
     pending: int
 
 
-def _ancestors_by_kind(organization, by_path):
-    """{kind: the deepest ancestor (or itself) of that kind} from the materialized path, without a query."""
-    found = {}
-    step = Organization.STEP
-    for end in range(step, len(organization.path) + 1, step):
-        ancestor = by_path.get(organization.path[:end])
-        if ancestor is not None:
-            found[ancestor.kind] = ancestor
-    return found
-
-
 def year_range(year):
     """The Beijing calendar year as an aware [start, end) range: an index-friendly filter on slot start."""
     zone = timezone.get_current_timezone()
@@ -117,7 +106,7 @@ def hours_overview(year):
         .order_by("title", "pk")
     ):
         unit = project.organizing_unit
-        places = _ancestors_by_kind(unit, by_path) if unit else {}
+        places = unit.ancestors_by_kind(by_path) if unit else {}
         row = ProjectRow(
             project=project,
             unit=unit,
@@ -151,7 +140,7 @@ def hours_overview(year):
         if branch is None:
             non_members.add(*values)
             continue
-        places = _ancestors_by_kind(branch, by_path)
+        places = branch.ancestors_by_kind(by_path)
         group, unit = places.get(Organization.Kind.GROUP), places.get(Organization.Kind.UNIT)
         if group is None:
             outside.add(*values)

@@ -14,7 +14,7 @@ from wagtail.test.utils.form_data import rich_text
 from wagtailmedia.models import Media
 
 from learning.models import LessonPage, MicroLessonPage
-from learning.views import captions_file  # noqa: F401  (the view the URL names; imported to fail early if gone)
+from learning.views.media import captions_file  # noqa: F401  (the view the URL names; imported to fail early if gone)
 
 from .conftest import publish
 from .test_staff_editing import add_url, lesson_form, micro_form

@@ -1,0 +1,1 @@
+"""The learning section's own views, one module per concern; learning/urls.py names them."""
