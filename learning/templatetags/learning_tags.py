@@ -1,5 +1,6 @@
 from django import template
 
+from learning import conf
 from learning.credits import format_credit
 
 register = template.Library()
@@ -22,3 +23,12 @@ def study_time(seconds):
 def credit(value):
     """The one way a 学时 figure is shown (learning.credits.format_credit): 1.50 → 1.5, 2.00 → 2."""
     return format_credit(value)
+
+
+@register.simple_tag
+def test_rules(page):
+    """The test's rules in one sentence, shown beside the link that opens it (no query)."""
+    return (
+        f"测试规则：每次从题库随机抽取 {page.questions_per_attempt} 题，答对 {page.pass_mark}% 即为通过；"
+        f"每天最多提交 {conf.test_attempts_per_day()} 次，两次之间间隔 {conf.test_retry_minutes()} 分钟。"
+    )

@@ -146,6 +146,15 @@ def test_the_rules_are_shown_before_the_test(client, learning, member_user, sett
     assert "今天还可提交 <strong>2</strong> 次" in html
 
 
+def test_the_rules_stand_beside_the_link_to_the_test(client, learning, member_user, settings):
+    settings.LEARNING_TEST_ATTEMPTS_PER_DAY, settings.LEARNING_TEST_RETRY_MINUTES = 4, 15
+    client.force_login(member_user)
+    html = client.get(learning["lesson"].url).content.decode()
+    assert "参加课后测试" in html
+    assert "每次从题库随机抽取 2 题，答对 60% 即为通过；每天最多提交 4 次，两次之间间隔 15 分钟" in html
+    assert "测试规则" not in client.get(learning["lesson2"].url).content.decode()  # no test, no rules
+
+
 def test_the_daily_limit_refuses_a_start_and_a_submission_with_the_time_to_come_back(
     client, learning, member_user, member, settings
 ):
