@@ -731,8 +731,8 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                             member=member,
                             page=lesson,
                             seconds=lesson.required_seconds,
-                            completed_at=now,
-                            last_note="演示数据",
+                            completed_at=completed_at,  # the day its 学时 were granted, as the ledger says
+                            last_note="",
                         )
                     )
                 if done < len(lessons) and username in DEMO_ACCOUNT_PLANS:
@@ -780,6 +780,7 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                 )
             for lesson in micro_lessons:
                 if rng.random() < 0.25 or (username == "member2" and lesson.slug == "qunzhong-xiaoshi"):
+                    completed_at = when(rng.randint(1, now.month))
                     records.append(
                         CreditRecord(
                             member=member,
@@ -788,7 +789,7 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                             source=CreditRecord.Source.MICRO_LESSON,
                             page=lesson,
                             reason=f"微型党课：完成《{lesson.title}》",
-                            created_at=when(rng.randint(1, now.month)),
+                            created_at=completed_at,
                         )
                     )
                     progress_rows.append(
@@ -796,8 +797,8 @@ def seed_credits(courses, micro_lessons, rng, year, stdout=None):
                             member=member,
                             page=lesson,
                             seconds=lesson.required_seconds,
-                            completed_at=now,
-                            last_note="演示数据",
+                            completed_at=completed_at,
+                            last_note="",
                         )
                     )
     CreditRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)

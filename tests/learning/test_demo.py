@@ -71,3 +71,13 @@ def test_demo_content_is_realistic_and_idempotent():
         assert page.publish_problems() == {}, page.title
         assert page.media.duration >= page.required_seconds and "<p>" in page.transcript
     assert sum(page.media.file.size for page in with_media) < 5 * 1024 * 1024
+    # A completed lesson says it was completed on the day the ledger granted its 学时, with no demo note.
+    granted = {
+        (record.member_id, record.page_id): timezone.localdate(record.created_at)
+        for record in CreditRecord.objects.filter(source__in=["lesson", "micro_lesson"])
+    }
+    completed = StudyProgress.objects.filter(completed_at__isnull=False)
+    assert completed.exists()
+    for progress in completed:
+        assert timezone.localdate(progress.completed_at) == granted[(progress.member_id, progress.page_id)]
+    assert not StudyProgress.objects.filter(last_note="演示数据").exists()
