@@ -40,6 +40,24 @@ def finish_course(member, learning):
     return pass_course_test(member, learning)
 
 
+def credit_whole_course(learning, member):
+    """Both lessons' and the course test's credits, written straight into the ledger."""
+    for page, source in [
+        (learning["lesson"], "lesson"),
+        (learning["lesson2"], "lesson"),
+        (learning["course"], "course_test"),
+    ]:
+        CreditRecord.objects.create(
+            member=member,
+            year=learning["year"],
+            points="1",
+            source=source,
+            page=page,
+            course=learning["course"],
+            reason="完成",
+        )
+
+
 # --- Issuing ----------------------------------------------------------------------------------------------------
 
 
@@ -98,20 +116,7 @@ def test_certificate_page_shows_the_number_and_where_to_check_it(client, learnin
 @pytest.mark.django_db
 def test_a_course_finished_before_numbering_gets_its_number_on_the_first_visit(client, learning, member_user, member):
     # Credits written straight into the ledger, as before certificates were numbered.
-    for page, source in [
-        (learning["lesson"], "lesson"),
-        (learning["lesson2"], "lesson"),
-        (learning["course"], "course_test"),
-    ]:
-        CreditRecord.objects.create(
-            member=member,
-            year=learning["year"],
-            points="1",
-            source=source,
-            page=page,
-            course=learning["course"],
-            reason="完成",
-        )
+    credit_whole_course(learning, member)
     assert not CourseCertificate.objects.exists()
     client.force_login(member_user)
     url = f"/learning/certificate/{learning['course'].pk}/"
@@ -244,20 +249,7 @@ def test_too_many_unknown_numbers_from_one_address_are_refused(client, issued):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_requests_issue_one_certificate(learning, member):
-    for page, source in [
-        (learning["lesson"], "lesson"),
-        (learning["lesson2"], "lesson"),
-        (learning["course"], "course_test"),
-    ]:
-        CreditRecord.objects.create(
-            member=member,
-            year=learning["year"],
-            points="1",
-            source=source,
-            page=page,
-            course=learning["course"],
-            reason="完成",
-        )
+    credit_whole_course(learning, member)
     course = learning["course"]
 
     results, errors = run_together(8, lambda index: issue_certificate(Member.objects.get(pk=member.pk), course))
