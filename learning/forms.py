@@ -3,9 +3,11 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils import timezone
+from wagtailmedia.forms import BaseMediaForm
 
 from .access import creditable_members
-from .models import CreditRecord
+from .media import replacement_problems
+from .models import CreditRecord, LessonPage, MicroLessonPage
 
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "doc", "docx", "xls", "xlsx", "wps", "ofd"]
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -60,3 +62,21 @@ class ManualCreditForm(forms.Form):
         if attachment and attachment.size > ATTACHMENT_MAX_BYTES:
             raise forms.ValidationError("附件不能超过 10 MB。")
         return attachment
+
+
+class LessonMediaForm(BaseMediaForm):
+    """wagtailmedia's add and edit form (WAGTAILMEDIA["MEDIA_FORM_BASE"]): a new file for a video or audio that live
+    lessons play must still cover their study time, as publishing them required."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("file")
+        if self.instance.pk and upload and "file" in self.changed_data:
+            lessons = [
+                *LessonPage.objects.live().filter(media=self.instance),
+                *MicroLessonPage.objects.live().filter(media=self.instance),
+            ]
+            problem = replacement_problems(upload, lessons)
+            if problem:
+                self.add_error("file", problem)
+        return cleaned_data

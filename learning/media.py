@@ -20,14 +20,15 @@ logger = logging.getLogger(__name__)
 
 
 def read_duration(field_file):
-    """Seconds of playback of the file in this FileField (committed or just uploaded), or None when unreadable."""
+    """Seconds of playback of the file in this FileField (committed or just uploaded) or of an uploaded file, or
+    None when unreadable."""
     if not field_file:
         return None
     try:
-        if getattr(field_file, "_committed", True):
+        if hasattr(field_file, "storage") and getattr(field_file, "_committed", True):
             handle, close = field_file.storage.open(field_file.name, "rb"), True
-        else:
-            handle, close = field_file.file, False  # the upload itself, before storage has it
+        else:  # the upload itself, before storage has it (a FieldFile not yet saved, or a form's UploadedFile)
+            handle, close = getattr(field_file, "file", field_file), False
         position = handle.tell()
         try:
             handle.seek(0)
@@ -121,3 +122,20 @@ def publish_problems(*, media, transcript, captions, duration_minutes, required_
     if media.type == "video" and captions is None:
         problems["captions"] = "视频课程发布前须选择中文字幕文件（WebVTT 格式，.vtt）。"
     return problems
+
+
+def replacement_problems(upload, lessons):
+    """Why a new file for a video or audio would break the live `lessons` that play it (their study time could no
+    longer be met), as one message, or "" if it fits them all."""
+    length = read_duration(upload)
+    short = [lesson for lesson in lessons if length is None or length < lesson.required_seconds]
+    if not short:
+        return ""
+    titles = "、".join(f"《{lesson.title}》" for lesson in short)
+    needed = describe_study_time(max(lesson.required_seconds for lesson in short))
+    if length is None:
+        return f"无法读取新文件的时长，而已发布的课程{titles}需要 {needed}的学习时间。请上传可识别的音视频文件。"
+    return (
+        f"新文件时长 {describe_length(length)}，短于已发布的课程{titles}所需的 {needed}学习时间，"
+        "换上后学员将无法完成这些课程。请先调整课程的学习时长，或选择更长的文件。"
+    )

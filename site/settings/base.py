@@ -270,6 +270,8 @@ STATIC_ROOT = BASE_DIR / "static"
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
+# A lesson plays its video or audio: a new file for media that live lessons play must still cover their study time.
+WAGTAILMEDIA = {"MEDIA_FORM_BASE": "learning.forms.LessonMediaForm"}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -341,3 +341,50 @@ def test_the_lesson_page_shows_transcript_and_captions_track_to_members(client, 
     assert '<details class="study-transcript"' in html and "党员义务" in html
     # The transcript comes right after the player, before the lesson's text.
     assert html.index("</video>") < html.index("study-transcript") < html.index("三会一课制度。")
+
+
+# ---------------------------------------------------------------------------------------------- replacing a file
+
+
+def edit_media(client, media, seconds, content=None):
+    return client.post(
+        f"/admin/media/edit/{media.pk}/",
+        {
+            "title": media.title,
+            "file": SimpleUploadedFile("new.wav", content or wav_bytes(seconds), "audio/wav"),
+            "collection": str(media.collection_id),
+            "duration": "",
+            "tags": "",
+        },
+    )
+
+
+def test_a_live_lessons_media_cannot_be_replaced_by_a_shorter_file(editor_client, learning):
+    media = make_media(50)
+    lesson = learning["lesson2"]
+    lesson.media, lesson.duration_minutes, lesson.transcript = media, 1, TRANSCRIPT  # needs 48 s of 50
+    lesson.save_revision().publish()
+    before = media.file.name
+
+    response = edit_media(editor_client, media, 20)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "新文件时长 0 分 20 秒，短于已发布的课程《第二讲：三会一课》所需的 48 秒学习时间" in html
+    media.refresh_from_db()
+    assert (media.file.name, media.duration) == (before, 50.0)
+    response = edit_media(editor_client, media, 0, content=b"RIFF" + bytes(range(200)))
+    assert "无法读取新文件的时长，而已发布的课程《第二讲：三会一课》需要 48 秒的学习时间" in response.content.decode()
+    media.refresh_from_db()
+    assert media.file.name == before
+
+    # A file that still covers the study time replaces it.
+    assert edit_media(editor_client, media, 55).status_code == 302
+    media.refresh_from_db()
+    assert media.duration == 55.0 and media.file.name != before
+
+
+def test_media_no_live_lesson_plays_may_be_replaced_freely(editor_client, learning):
+    media = make_media(50)
+    assert edit_media(editor_client, media, 5).status_code == 302
+    media.refresh_from_db()
+    assert media.duration == 5.0
