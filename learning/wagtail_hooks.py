@@ -35,31 +35,7 @@ from .models import (
     MicroLessonPage,
     StudyProgress,
 )
-from .models.pages import StudyMaterialMixin, latest_bank_problem
-
-
-@hooks.register("before_bulk_action")
-def refuse_bulk_publishing_small_banks(request, action_type, objects, action):
-    """The explorer's bulk publish makes the latest revisions live without the editor's form: the same rule as
-    the editor (a bank larger than the draw), checked on the pages selected and, if asked, their lessons."""
-    if action_type != "publish":
-        return None
-    pages = list(objects)
-    if getattr(action, "cleaned_form", None) and action.cleaned_form.cleaned_data.get("include_descendants"):
-        for page in objects:
-            pages += list(LessonPage.objects.descendant_of(page))
-    problems = []
-    for page in pages:
-        specific = page.specific
-        if isinstance(specific, CoursePage | LessonPage):
-            problem = latest_bank_problem(specific)
-            if problem:
-                problems.append(f"《{specific.title}》：{problem}")
-    if not problems:
-        return None
-    for problem in problems:
-        messages.error(request, "未发布任何页面。" + problem)
-    return redirect(action.next_url)
+from .models.pages import StudyMaterialMixin, bank_problem
 
 
 @hooks.register(HOME_SECTIONS_HOOK)
@@ -151,28 +127,43 @@ def captions_for_members_only(document, request):
     raise PermissionDenied("仅限在册党员学习。")
 
 
-@hooks.register("before_bulk_action")
-def lessons_fit_their_media_in_bulk(request, action_type, objects, action):
-    """Bulk 发布 publishes each page's latest draft without its form: hold lessons (and, with 包括子页面, a course's
-    draft lessons) to the editors' form rule, so that a draft whose media does not fit cannot go live this way."""
-    if action_type != "publish":
-        return None
+def _drafts_bulk_publish_would_publish(objects, action):
+    """The latest revisions Wagtail's bulk publish makes live: the selected pages' and, with 包括子页面, those of
+    their descendants that are not live (as PublishBulkAction.execute_action picks them)."""
     pages = [page.specific for page in objects]
-    if action.cleaned_form is not None and action.cleaned_form.cleaned_data.get("include_descendants"):
+    form = getattr(action, "cleaned_form", None)
+    if form is not None and form.cleaned_data.get("include_descendants"):
         for page in objects:
             pages += list(page.get_descendants().not_live().specific())
-    refused = []
+    drafts = []
     for page in pages:
-        if not isinstance(page, StudyMaterialMixin):
-            continue
         revision = page.get_latest_revision()
-        draft = revision.as_object() if revision else page
-        problems = draft.publish_problems()
-        if problems:
-            refused.append(f"《{draft.title}》：{'；'.join(problems.values())}")
-    if not refused:
+        drafts.append(revision.as_object() if revision else page)
+    return drafts
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing_what_the_editor_would_refuse(request, action_type, objects, action):
+    """Bulk 发布 publishes latest drafts without the editor's form: hold them to the form's rules, a test's bank
+    larger than its draw (TestPageForm) and a lesson's media fitting its study time (StudyMaterialForm)."""
+    if action_type != "publish":
         return None
-    messages.error(request, "以下课程的视频或音频不符合发布要求，均未发布。" + " ".join(refused))
+    small_banks, unfit_media = [], []
+    for draft in _drafts_bulk_publish_would_publish(objects, action):
+        if isinstance(draft, CoursePage | LessonPage):
+            problem = bank_problem(len(draft.questions.all()), draft.questions_per_attempt)
+            if problem:
+                small_banks.append(f"《{draft.title}》：{problem}")
+        if isinstance(draft, StudyMaterialMixin):
+            problems = draft.publish_problems()
+            if problems:
+                unfit_media.append(f"《{draft.title}》：{'；'.join(problems.values())}")
+    if not small_banks and not unfit_media:
+        return None
+    for problem in small_banks:
+        messages.error(request, "未发布任何页面。" + problem)
+    if unfit_media:
+        messages.error(request, "以下课程的视频或音频不符合发布要求，均未发布。" + " ".join(unfit_media))
     return redirect(action.next_url)
 
 

@@ -56,12 +56,6 @@ def bank_problem(bank_size, draw):
     return ""
 
 
-def latest_bank_problem(page):
-    """bank_problem() for what publishing the page's latest revision would make live."""
-    page = page.get_latest_revision_as_object() if page.latest_revision_id else page
-    return bank_problem(len(page.questions.all()), page.questions_per_attempt)
-
-
 class TestPageForm(BasePageForm):
     """The editor of a page with a test: publishing is refused while the bank is not larger than the draw.
 
