@@ -143,9 +143,15 @@ def complete_if_done(member, page, progress, now=None):
     return True
 
 
+def _locked_row(model, **fields):
+    """The row of `model` with these fields, created if missing, locked until the transaction ends (created first,
+    then locked: a row that does not exist yet cannot be locked, and two creators meet at the unique constraint)."""
+    model.objects.get_or_create(**fields)
+    return model.objects.select_for_update().get(**fields)
+
+
 def _locked_progress(member, page):
-    StudyProgress.objects.get_or_create(member=member, page=page)
-    return StudyProgress.objects.select_for_update().get(member=member, page=page)
+    return _locked_row(StudyProgress, member=member, page=page)
 
 
 def _whole_seconds(clock, now):
@@ -178,8 +184,7 @@ def record_heartbeat(member, page, *, tab, event, position=None, now=None):
     interval = conf.heartbeat_seconds()
     too_fast, too_slow = timedelta(seconds=interval * 0.5), timedelta(seconds=interval * 1.5)
     with transaction.atomic():
-        StudyClock.objects.get_or_create(member=member)
-        clock = StudyClock.objects.select_for_update().get(member=member)
+        clock = _locked_row(StudyClock, member=member)
         since = now - clock.accepted_at if clock.accepted_at is not None else None
         running = clock.last_beat_at is not None and since is not None and since <= too_slow
         held = clock.tab == tab and clock.page_id == page.pk  # this tab on this page holds the clock
@@ -464,8 +469,7 @@ def submit_attempt(attempt, page, answers, now=None):
         if question.pk in answers:
             own_answers[question.pk] = {shown[letter] for letter in chosen}
     with transaction.atomic():
-        TestLock.objects.get_or_create(member_id=attempt.member_id, page_id=attempt.page_id)
-        TestLock.objects.select_for_update().get(member_id=attempt.member_id, page_id=attempt.page_id)
+        _locked_row(TestLock, member_id=attempt.member_id, page_id=attempt.page_id)
         attempt = TestAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.submitted_at is not None:
             raise AlreadySubmitted("这次测试已经提交过了。")
